@@ -22,6 +22,8 @@ export interface Database {
   db: Db;
   /** Runs raw SQL and returns its rows (same shape on both engines). */
   query<T = Record<string, unknown>>(query: SQL, executor?: Executor): Promise<T[]>;
+  /** Runs a script of several statements without parameters (fixtures, maintenance). */
+  exec(script: string): Promise<void>;
   /** true when a trivial query succeeds within the timeout */
   ping(timeoutMs?: number): Promise<boolean>;
   /**
@@ -106,6 +108,9 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
     async query<T>(query: SQL, executor?: Executor) {
       return rows<T>(executor ?? db, query);
     },
+    async exec(script) {
+      await pool.query(script);
+    },
     async ping(timeoutMs = 2_000) {
       return pingWith(() => pool.query('SELECT 1'), timeoutMs);
     },
@@ -150,6 +155,9 @@ async function openPglite(dataDir?: string): Promise<Database> {
     pglite: client,
     async query<T>(query: SQL, executor?: Executor) {
       return rows<T>(executor ?? db, query);
+    },
+    async exec(script) {
+      await client.exec(script);
     },
     async ping(timeoutMs = 2_000) {
       if (closed) return false;

@@ -1,0 +1,164 @@
+// buildApp(deps): the whole HTTP surface as one Fastify instance. main.ts listens on it; tests
+// build the same thing and call it with inject() or a real socket.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { AppError, problem } from './shared/errors.ts';
+import { loggerOptions } from './shared/logger.ts';
+import type { Logger } from './shared/logger.ts';
+import { registerWeb } from './web.ts';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  logger?: Logger | false;
+  /** extra route plugins registered after the core ones (used while features are assembled) */
+  plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
+}
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+  })
+  .passthrough()
+  .meta({ description: 'RFC 9457 problem details', example: { type: 'https://woodstock.example/problems/validation_failed', title: 'Bad Request', status: 400, detail: 'limit: must be at most 200', code: 'validation_failed' } });
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, database } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger === false ? undefined : deps.logger,
+    logger: deps.logger === undefined ? loggerOptions(config.LOG_LEVEL) : false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    },
+    bodyLimit: 256 * 1024,
+    // Requests finish before close resolves; keep-alive sockets are closed promptly on shutdown.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('deps', deps);
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  app.setErrorHandler((error: FastifyError, req, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(error.status).type('application/problem+json').send(problem(error.status, error.code, error.message, error.extra));
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => ({
+        location: error.validationContext ?? 'request',
+        path: v.instancePath.replace(/^\//, '').replace(/\//g, '.'),
+        message: v.message ?? 'invalid',
+      }));
+      const detail = issues.map((i) => `${i.location}${i.path ? `.${i.path}` : ''}: ${i.message}`).join('; ');
+      return reply.status(400).type('application/problem+json').send(problem(400, 'validation_failed', detail, { issues }));
+    }
+    if (isResponseSerializationError(error)) {
+      req.log.error({ err: error }, 'response did not match its schema');
+      return reply.status(500).type('application/problem+json').send(problem(500, 'internal_error', 'Internal error'));
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code =
+        status === 413 ? 'payload_too_large'
+        : status === 415 ? 'unsupported_media_type'
+        : status === 429 ? 'rate_limited'
+        : status === 404 ? 'not_found'
+        : 'bad_request';
+      return reply.status(status).type('application/problem+json').send(problem(status, code, error.message));
+    }
+    if (isDatabaseUnavailable(error)) {
+      req.log.warn({ err: { message: error.message } }, 'database unavailable');
+      return reply.status(503).header('retry-after', '2').type('application/problem+json')
+        .send(problem(503, 'service_unavailable', 'The database is unreachable; try again shortly'));
+    }
+    req.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).type('application/problem+json').send(problem(500, 'internal_error', 'Internal error'));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).type('application/problem+json').send(problem(404, 'route_not_found', `No route ${req.method} ${req.url.split('?')[0]}`));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Woodstock Outlet assistant and inbox API',
+        version: '1.0.0',
+        description: 'Customer chat (OpenAI-compatible), the inbox REST API, events and webhooks. Errors are application/problem+json.',
+      },
+      components: {
+        securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An inbox API key' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/health', {
+    schema: {
+      tags: ['Operations'],
+      summary: 'Liveness: the process is up',
+      response: { 200: z.object({ status: z.literal('ok'), version: z.string(), database: z.enum(['postgres', 'pglite']), uptime_s: z.number() }) },
+    },
+  }, async () => ({ status: 'ok' as const, version: '1.0.0', database: database.kind, uptime_s: Math.round(process.uptime()) }));
+
+  app.get('/ready', {
+    schema: {
+      tags: ['Operations'],
+      summary: 'Readiness: 200 while the database answers, 503 otherwise',
+      response: { 200: z.object({ status: z.literal('ready'), database: z.string() }), 503: problemSchema },
+    },
+  }, async (_req, reply) => {
+    if (await database.ping()) return { status: 'ready' as const, database: database.kind };
+    return reply.status(503).type('application/problem+json').send(problem(503, 'not_ready', 'The database is unreachable'));
+  });
+
+  await registerWeb(app);
+  for (const plugin of deps.plugins ?? []) await plugin(app);
+  return app;
+}
+
+/** Connection-level failures (server down, restarting, refused): 503, never a 500. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; cause?: unknown };
+  if (!e) return false;
+  const codes = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004'];
+  if (e.code && codes.includes(e.code)) return true;
+  const msg = e.message ?? '';
+  if (/Connection terminated|timeout exceeded when trying to connect|the database system is (shutting down|starting up)|Client has encountered a connection error|PGlite is closed/i.test(msg)) return true;
+  return e.cause ? isDatabaseUnavailable(e.cause) : false;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,57 @@
+// Start: config → database → migrations (and demo data on a first embedded run) → app → listen
+// → background workers; SIGTERM/SIGINT: stop accepting, finish in-flight requests, stop workers,
+// close the database.
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openDatabase, runMigrations, type Database } from './db/index.ts';
+import { ensureDemoData } from './demo/index.ts';
+import { createLogger } from './shared/logger.ts';
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const database: Database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  logger.info({ database: database.kind, dataDir: config.embedded ? config.DATA_DIR : undefined }, 'database opened');
+  await runMigrations(database);
+  if (config.DEMO_DATA) await ensureDemoData(database, logger);
+
+  const app = await buildApp({ config, database, logger });
+  await app.listen({ port: config.PORT, host: config.HOST });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await app.close();
+      await database.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
