@@ -1,7 +1,7 @@
 // buildApp(deps): the whole HTTP surface as one Fastify instance. main.ts listens on it; tests
 // build the same thing and call it with inject() or a real socket.
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
@@ -19,31 +19,31 @@ import { AppError, problem } from './shared/errors.ts';
 import { loggerOptions } from './shared/logger.ts';
 import type { Logger } from './shared/logger.ts';
 import { registerWeb } from './web.ts';
+import { problemSchema } from './shared/problem-schema.ts';
+export { problemSchema };
+import rateLimit from '@fastify/rate-limit';
+import { chooseModel } from './chat/providers.ts';
+import { registerChatRoutes } from './chat/routes.ts';
+import { EventFeed } from './events/feed.ts';
+import { registerInboxRoutes } from './inbox/routes.ts';
+import { createLoftHttpClient, createSandboxCatalog, createSandboxLoftClient, registerLoftSandbox, showrooms } from './loft/index.ts';
+import type { LoftClient } from './loft/types.ts';
+import type { LanguageModel } from 'ai';
 
 export interface AppDeps {
   config: Config;
   database: Database;
   logger?: Logger | false;
-  /** extra route plugins registered after the core ones (used while features are assembled) */
-  plugins?: ((app: FastifyInstance) => Promise<void> | void)[];
+  /** replace the language model (tests use mock models) */
+  model?: { model: LanguageModel; name: string };
+  /** replace the LOFT client (tests use local fakes) */
+  loft?: LoftClient;
 }
-
-export const problemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string(),
-  })
-  .passthrough()
-  .meta({ description: 'RFC 9457 problem details', example: { type: 'https://woodstock.example/problems/validation_failed', title: 'Bad Request', status: 400, detail: 'limit: must be at most 200', code: 'validation_failed' } });
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
-  const app = Fastify({
-    loggerInstance: deps.logger === false ? undefined : deps.logger,
-    logger: deps.logger === undefined ? loggerOptions(config.LOG_LEVEL) : false,
+  const app: FastifyInstance = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger as FastifyBaseLogger } : { logger: deps.logger === false ? false : loggerOptions(config.LOG_LEVEL) }),
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
@@ -53,8 +53,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-  }).withTypeProvider<ZodTypeProvider>();
+  });
 
+  // An empty JSON body (e.g. POST .../mark-read with a JSON content type) is "no body", not an
+  // error; anything else goes through Fastify's own safe parser.
+  const jsonParser = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    jsonParser(req, text, done);
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('deps', deps);
@@ -120,7 +129,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get('/health', {
+  const zapp = app.withTypeProvider<ZodTypeProvider>();
+  zapp.get('/health', {
     schema: {
       tags: ['Operations'],
       summary: 'Liveness: the process is up',
@@ -128,7 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   }, async () => ({ status: 'ok' as const, version: '1.0.0', database: database.kind, uptime_s: Math.round(process.uptime()) }));
 
-  app.get('/ready', {
+  zapp.get('/ready', {
     schema: {
       tags: ['Operations'],
       summary: 'Readiness: 200 while the database answers, 503 otherwise',
@@ -140,7 +150,27 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await registerWeb(app);
-  for (const plugin of deps.plugins ?? []) await plugin(app);
+
+  // The live side of the event log (WebSocket, the customer's live channel).
+  const feed = new EventFeed(database, { logger: app.log });
+  await feed.start();
+  app.decorate('feed', feed);
+  app.addHook('onClose', async () => feed.stop());
+
+  await app.register(rateLimit, { global: false, errorResponseBuilder: (_req, ctx) => {
+    const err = new AppError('rate_limited', `Too many requests: at most ${ctx.max} per ${ctx.after}. Try again shortly.`, 429);
+    return err;
+  } });
+
+  // LOFT: the retailer's API when configured, else the built-in sandbox through the same HTTP client.
+  await registerLoftSandbox(app, { database });
+  const loft = deps.loft ?? (config.LOFT_BASE_URL
+    ? createLoftHttpClient({ baseUrl: config.LOFT_BASE_URL, timeoutMs: config.LOFT_TIMEOUT_MS })
+    : createSandboxLoftClient(app));
+  const catalog = createSandboxCatalog();
+  const chosen = deps.model ?? chooseModel(config);
+  await registerChatRoutes(app, { config, database, model: chosen.model, modelName: chosen.name, loft, catalog, showrooms, feed });
+  await registerInboxRoutes(app, { config, database });
   return app;
 }
 
@@ -158,7 +188,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
+    feed: EventFeed;
   }
 }
 
-export type App = Awaited<ReturnType<typeof buildApp>>;

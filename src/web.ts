@@ -16,7 +16,7 @@ export async function registerWeb(app: FastifyInstance): Promise<void> {
   const page = (file: string) => async (_req: unknown, reply: { sendFile: (f: string) => unknown; header: (k: string, v: string) => unknown }) => {
     reply.header('cache-control', 'no-cache');
     // The pages load only our own scripts and styles.
-    reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors *");
+    reply.header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'");
     return reply.sendFile(file);
   };
   app.get('/', { schema: { hide: true } }, page('chat/index.html'));

@@ -3,7 +3,8 @@
 export function toIso(value: string | Date | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
-  const s = value.includes('T') ? value : value.replace(' ', 'T');
+  // PostgreSQL writes zones as +00 or +05:30; JavaScript needs +00:00.
+  const s = (value.includes('T') ? value : value.replace(' ', 'T')).replace(/(\d\d:\d\d(?::\d\d(?:\.\d+)?)?[+-]\d\d)$/, '$1:00');
   const hasZone = /(Z|[+-]\d\d(:?\d\d)?)$/.test(s);
   const d = new Date(hasZone ? s : `${s}Z`);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();

@@ -1,0 +1,93 @@
+// npm run cli -- <command>: API keys, agents, webhook endpoints, deliveries and enrichment.
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { openDatabase, runMigrations, type Database } from '../db/index.ts';
+import { createAgent, createApiKey, listAgents, listApiKeys, revokeApiKey } from '../auth/index.ts';
+
+const help = `Usage: npm run cli -- <command> [options]
+
+API keys and agents
+  keys create --name NAME [--agent-id UUID | --agent-name NAME [--agent-email EMAIL]]
+                                   create a key (shown once); --agent-name also creates the agent
+  keys list                        list keys (prefix, name, agent, revoked)
+  keys revoke PREFIX|KEY_ID        revoke a key
+  agents create --name NAME [--email EMAIL]
+  agents list
+
+The database is DATABASE_URL, or the embedded one in DATA_DIR.`;
+
+type Command = (database: Database, args: string[]) => Promise<void>;
+
+function opts(args: string[], spec: Record<string, { type: 'string' | 'boolean' }>) {
+  const parsed = parseArgs({ args, options: spec, allowPositionals: true, strict: true });
+  return { values: parsed.values as Record<string, string | undefined>, positionals: parsed.positionals };
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+const commands: Record<string, Command> = {
+  'keys create': async (database, args) => {
+    const { values } = opts(args, { name: { type: 'string' }, 'agent-id': { type: 'string' }, 'agent-name': { type: 'string' }, 'agent-email': { type: 'string' } });
+    if (!values.name) fail('keys create needs --name');
+    let agentId = values['agent-id'];
+    if (!agentId && values['agent-name']) {
+      agentId = (await createAgent(database.db, { name: values['agent-name'], email: values['agent-email'] })).agent_id;
+      console.log(`agent created: ${agentId} (${values['agent-name']})`);
+    }
+    if (agentId && !(await listAgents(database.db)).some((a) => a.agent_id === agentId)) fail(`no agent ${agentId}`);
+    const created = await createApiKey(database.db, { name: values.name, agentId });
+    console.log(`key created: ${created.key_id} (${values.name})`);
+    console.log(`\n  ${created.key}\n\nStore it now: it is shown only once.`);
+  },
+  'keys list': async (database) => {
+    const keys = await listApiKeys(database.db);
+    if (keys.length === 0) console.log('no keys (the INBOX_API_KEY bootstrap key, if set, always works)');
+    for (const k of keys) console.log(`${k.key_prefix}…  ${k.name.padEnd(24)} ${k.agent_name ? `agent: ${k.agent_name}` : ''}${k.revoked_at ? '  REVOKED' : ''}  (${k.key_id})`);
+  },
+  'keys revoke': async (database, args) => {
+    const target = args[0];
+    if (!target) fail('keys revoke needs a key prefix or id');
+    console.log((await revokeApiKey(database.db, target)) ? `revoked ${target}` : `no active key ${target}`);
+  },
+  'agents create': async (database, args) => {
+    const { values } = opts(args, { name: { type: 'string' }, email: { type: 'string' } });
+    if (!values.name) fail('agents create needs --name');
+    const a = await createAgent(database.db, { name: values.name, email: values.email });
+    console.log(`agent created: ${a.agent_id} (${a.name})`);
+  },
+  'agents list': async (database) => {
+    for (const a of await listAgents(database.db)) console.log(`${a.agent_id}  ${a.name}${a.email ? `  <${a.email}>` : ''}`);
+  },
+};
+
+export function registerCommand(name: string, command: Command): void {
+  commands[name] = command;
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    console.log(help);
+    return;
+  }
+  const name = `${argv[0]} ${argv[1] ?? ''}`.trim();
+  const command = commands[name] ?? commands[argv[0]!];
+  if (!command) fail(`unknown command: ${argv.slice(0, 2).join(' ')}\n\n${help}`);
+  const rest = commands[name] ? argv.slice(2) : argv.slice(1);
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
+  try {
+    await runMigrations(database);
+    await command(database, rest);
+  } finally {
+    await database.close();
+  }
+}
+
+await main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+// Per-message analysis: one normalisation pass shared by topics and sentiment.
+
+import { normalizeText } from './text.ts';
+import { classifyFolded, type TopicMatch } from './topics.ts';
+import { sentimentFolded, type SentimentResult } from './sentiment.ts';
+
+export interface MessageAnalysis {
+  topics: TopicMatch[];
+  sentiment: SentimentResult;
+}
+
+/**
+ * Topics and sentiment of one customer message. Accepts any stored content (HTML, legacy markers,
+ * emoji, empty, very long); never throws. Typical cost: a few microseconds.
+ */
+export function analyzeMessage(text: string): MessageAnalysis {
+  const folded = normalizeText(text);
+  return { topics: classifyFolded(folded), sentiment: sentimentFolded(folded) };
+}

@@ -1,0 +1,213 @@
+// The inbox list: filters, sorts, counts and pagination over chatbot_conversations.
+//
+// Cursor walks are stable while messages arrive: the first page fixes a snapshot time (as_of),
+// conversations created after it are left out, and a conversation that changed after it is
+// ordered by its last message AT as_of (looked up only for those few rows). So a walk sorted by
+// last_message_at or created_at neither skips nor repeats a conversation. The priority and
+// waiting_since sorts are keyset-paginated too, but a conversation whose priority or wait
+// changes mid-walk may move across the cursor (documented in docs/inbox-integration.md).
+import { sql, type SQL } from 'drizzle-orm';
+import { rows, type Executor } from '../db/client.ts';
+import type { ConversationRow } from '../conversations/conversation-store.ts';
+import { AppError } from '../shared/errors.ts';
+
+export type SortKey = 'last_message_at' | 'priority' | 'waiting_since' | 'created_at';
+
+export interface ListFilters {
+  platform?: string[];
+  status?: string[];
+  assignedAgentId?: string; // uuid or 'unassigned'
+  priority?: string[];
+  tags?: string[];
+  unread?: boolean;
+  activeOnly: boolean;
+  updatedSince?: string;
+  q?: string;
+  handledBy?: string;
+  lastMessageSince?: string;
+  ids?: string[];
+}
+
+export interface ListOptions {
+  filters: ListFilters;
+  sort: SortKey;
+  limit: number;
+  cursor?: string;
+  offset?: number;
+  /** false skips the counts query (single-conversation reads) */
+  withCounts?: boolean;
+}
+
+interface Cursor {
+  s: SortKey;
+  a: string; // as_of, a UTC timestamp text with microseconds
+  v: string | number | null; // the sort value of the last row
+  t?: string | null; // tie-break time (priority sort)
+  id: string;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+export function decodeCursor(raw: string, sort: SortKey): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c !== 'object' || !c || typeof c.id !== 'string' || typeof c.a !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id) || !/^\d{4}-\d\d-\d\d[ T][\d:.]+$/.test(c.a)) throw new Error('shape');
+    if (c.s !== sort) throw new AppError('invalid_cursor', `This cursor was made for sort=${c.s}; keep the same sort while paging`, 400);
+    return c;
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw new AppError('invalid_cursor', 'cursor is not valid: pass next_cursor from the previous page unchanged', 400);
+  }
+}
+
+/** The WHERE clauses shared by the list and its counts (status is applied to the list only). */
+function filterClauses(f: ListFilters): SQL[] {
+  const where: SQL[] = [];
+  if (f.activeOnly) where.push(sql`c.is_active`);
+  if (f.platform?.length) where.push(sql`c.platform_type IN (${sql.join(f.platform.map((p) => sql`${p}`), sql`, `)})`);
+  if (f.assignedAgentId === 'unassigned') where.push(sql`c.assigned_agent_id IS NULL`);
+  else if (f.assignedAgentId) where.push(sql`c.assigned_agent_id = ${f.assignedAgentId}::uuid`);
+  if (f.priority?.length) where.push(sql`coalesce(c.priority_level, 'normal') IN (${sql.join(f.priority.map((p) => sql`${p}`), sql`, `)})`);
+  if (f.tags?.length) where.push(sql`coalesce(c.tags, '[]'::jsonb) @> ${JSON.stringify(f.tags)}::jsonb`);
+  if (f.unread === true) where.push(unreadCondition);
+  if (f.unread === false) where.push(sql`NOT (${unreadCondition})`);
+  if (f.updatedSince) where.push(sql`c.updated_at >= ${f.updatedSince}::timestamptz`);
+  if (f.lastMessageSince) where.push(sql`c.last_message_at >= ${f.lastMessageSince}::timestamp`);
+  if (f.ids?.length) where.push(sql`c.conversation_id IN (${sql.join(f.ids.map((i) => sql`${i}::uuid`), sql`, `)})`);
+  if (f.handledBy) where.push(sql`c.handled_by = ${f.handledBy}`);
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    where.push(sql`(
+      c.conversation_id IN (SELECT m.conversation_id FROM chatbot_messages m
+                            WHERE to_tsvector('simple', m.message_content) @@ websearch_to_tsquery('simple', ${f.q}))
+      OR c.user_identifier ILIKE ${like} OR c.customer_name ILIKE ${like} OR c.customer_email ILIKE ${like}
+      OR c.customer_phone ILIKE ${like} OR c.customer_id ILIKE ${like})`);
+  }
+  return where;
+}
+
+const unreadCondition = sql`(c.last_customer_message_at IS NOT NULL AND (c.last_read_at IS NULL OR c.last_customer_message_at > c.last_read_at))`;
+
+const statusExpr = sql`coalesce(c.inbox_status, 'new')`;
+
+export interface ListedConversation extends ConversationRow {
+  unread_count: number;
+  last_message_id: string | null;
+  last_message_role: string | null;
+  last_message_sender_type: string | null;
+  last_message_content: string | null;
+  last_message_created_at: string | null;
+  sort_value: string | number | null;
+  sort_time: string | null;
+}
+
+export interface ListResult {
+  rows: ListedConversation[];
+  nextCursor: string | null;
+  counts: Record<string, number>;
+}
+
+export async function listConversations(ex: Executor, opts: ListOptions): Promise<ListResult> {
+  const cursor = opts.cursor ? decodeCursor(opts.cursor, opts.sort) : undefined;
+  const [{ as_of: asOfNow }] = cursor ? [{ as_of: cursor.a }] : await rows<{ as_of: string }>(ex, sql`SELECT (clock_timestamp() AT TIME ZONE 'UTC')::text AS as_of`);
+  const asOf = cursor?.a ?? asOfNow!;
+
+  const base = filterClauses(opts.filters);
+  const listWhere = [...base];
+  if (opts.filters.status?.length) listWhere.push(sql`${statusExpr} IN (${sql.join(opts.filters.status.map((s) => sql`${s}`), sql`, `)})`);
+
+  // Snapshot: the walk sees the conversations that existed at as_of, at their as_of position.
+  const usesSnapshot = opts.offset === undefined;
+  if (usesSnapshot) listWhere.push(sql`c.conversation_started_at <= ${asOf}::timestamp`);
+  const lastAt = usesSnapshot
+    ? sql`(CASE WHEN c.last_message_at <= ${asOf}::timestamp THEN c.last_message_at
+             ELSE coalesce((SELECT max(m.message_created_at) FROM chatbot_messages m
+                            WHERE m.conversation_id = c.conversation_id AND NOT m.is_internal_note
+                              AND m.message_created_at <= ${asOf}::timestamp), c.conversation_started_at) END)`
+    : sql`c.last_message_at`;
+
+  let sortValue: SQL;
+  let order: SQL;
+  let after: SQL | undefined;
+  switch (opts.sort) {
+    case 'created_at':
+      sortValue = sql`c.conversation_started_at`;
+      order = sql`c.conversation_started_at DESC, c.conversation_id DESC`;
+      if (cursor) after = sql`(c.conversation_started_at, c.conversation_id) < (${cursor.v}::timestamp, ${cursor.id}::uuid)`;
+      break;
+    case 'priority':
+      sortValue = sql`c.priority_rank`;
+      order = sql`c.priority_rank ASC, ${lastAt} DESC, c.conversation_id DESC`;
+      if (cursor) {
+        after = sql`(c.priority_rank > ${Number(cursor.v)} OR (c.priority_rank = ${Number(cursor.v)} AND (${lastAt}, c.conversation_id) < (${cursor.t}::timestamp, ${cursor.id}::uuid)))`;
+      }
+      break;
+    case 'waiting_since':
+      // Longest-waiting first; conversations nobody is waiting on come last.
+      sortValue = sql`coalesce(c.waiting_since, 'infinity'::timestamp)`;
+      order = sql`coalesce(c.waiting_since, 'infinity'::timestamp) ASC, c.conversation_id ASC`;
+      if (cursor) after = sql`(coalesce(c.waiting_since, 'infinity'::timestamp), c.conversation_id) > (${cursor.v}::timestamp, ${cursor.id}::uuid)`;
+      break;
+    default:
+      sortValue = lastAt;
+      order = sql`${lastAt} DESC, c.conversation_id DESC`;
+      if (cursor) after = sql`(${lastAt}, c.conversation_id) < (${cursor.v}::timestamp, ${cursor.id}::uuid)`;
+  }
+  if (after) listWhere.push(after);
+  const whereSql = listWhere.length ? sql`WHERE ${sql.join(listWhere, sql` AND `)}` : sql``;
+  const countWhere = base.length ? sql`WHERE ${sql.join(base, sql` AND `)}` : sql``;
+
+  const limit = opts.limit;
+  const offset = opts.offset ?? 0;
+  const listQuery = sql`
+    SELECT c.conversation_id::text AS conversation_id, c.user_identifier, c.platform_type,
+      c.conversation_started_at::text AS conversation_started_at, c.last_message_at::text AS last_message_at, c.is_active,
+      c.inbox_status, c.assigned_agent_id::text AS assigned_agent_id, c.priority_level, c.tags, c.last_read_at, c.snoozed_until,
+      c.handled_by, c.session_id, c.customer_id, c.customer_name, c.customer_phone, c.customer_email, c.customer_verified,
+      c.message_count, c.customer_message_count, c.last_customer_message_at::text AS last_customer_message_at,
+      c.waiting_since::text AS waiting_since, c.priority_manual, c.priority_reasons, c.sentiment_score, c.sentiment_label,
+      c.topics, c.handoff, c.summary_text, c.enriched_at, c.updated_at,
+      (${sortValue})::text AS sort_value, (${lastAt})::text AS sort_time,
+      CASE WHEN c.last_customer_message_at IS NULL THEN 0
+           WHEN c.last_read_at IS NULL THEN coalesce(c.customer_message_count, 0)
+           WHEN c.last_customer_message_at <= c.last_read_at THEN 0
+           ELSE (SELECT count(*)::int FROM chatbot_messages um WHERE um.conversation_id = c.conversation_id
+                 AND um.message_role = 'user' AND um.message_created_at > c.last_read_at) END AS unread_count,
+      lm.message_id AS last_message_id, lm.message_role AS last_message_role, lm.sender_type AS last_message_sender_type,
+      left(lm.message_content, 600) AS last_message_content, lm.message_created_at AS last_message_created_at
+    FROM chatbot_conversations c
+    LEFT JOIN LATERAL (
+      SELECT m.message_id::text AS message_id, m.message_role, m.sender_type, m.message_content, m.message_created_at::text AS message_created_at
+      FROM chatbot_messages m WHERE m.conversation_id = c.conversation_id AND NOT m.is_internal_note AND m.message_role <> 'tool'
+      ORDER BY m.message_created_at DESC, m.message_id DESC LIMIT 1
+    ) lm ON true
+    ${whereSql}
+    ORDER BY ${order}
+    LIMIT ${limit + 1} OFFSET ${offset}`;
+
+  const countQuery = sql`
+    SELECT count(*)::int AS total,
+      count(*) FILTER (WHERE ${statusExpr} = 'new')::int AS new,
+      count(*) FILTER (WHERE ${statusExpr} = 'open')::int AS open,
+      count(*) FILTER (WHERE ${statusExpr} = 'pending_human')::int AS pending_human,
+      count(*) FILTER (WHERE ${statusExpr} = 'snoozed')::int AS snoozed,
+      count(*) FILTER (WHERE ${statusExpr} = 'resolved')::int AS resolved,
+      count(*) FILTER (WHERE c.assigned_agent_id IS NULL)::int AS unassigned,
+      count(*) FILTER (WHERE ${unreadCondition})::int AS unread
+    FROM chatbot_conversations c ${countWhere}`;
+
+  const [list, counts] = await Promise.all([
+    rows<ListedConversation>(ex, listQuery),
+    opts.withCounts === false ? Promise.resolve([]) : rows<Record<string, number>>(ex, countQuery),
+  ]);
+  const hasMore = list.length > limit;
+  const page = hasMore ? list.slice(0, limit) : list;
+  let nextCursor: string | null = null;
+  if (hasMore && opts.offset === undefined) {
+    const last = page[page.length - 1]!;
+    nextCursor = encodeCursor({ s: opts.sort, a: asOf, v: opts.sort === 'priority' ? Number(last.sort_value) : last.sort_value, t: last.sort_time, id: last.conversation_id });
+  }
+  return { rows: page, nextCursor, counts: counts[0] ?? {} };
+}
