@@ -43,7 +43,7 @@ for (const g of PRIORITY_LEVELS) {
   console.log(`${g.padEnd(16)} ${PRIORITY_LEVELS.map((p) => String(r.priorityConfusion[g][p]).padStart(8)).join('')}`);
 }
 
-console.log('\nper split (dev: seen while writing the cues; holdout: written after, never tuned on):');
+console.log('\nper split (dev: cues written against it; holdout1: written after round 1, then used for round 2; holdout2: written after round 2, then used for round 3; holdout3: written after round 3, never tuned on):');
 for (const [split, m] of Object.entries(bySplit)) {
   console.log(`  ${split.padEnd(8)} n=${m.n}  topic macro-F1 ${f(m.macroF1)}  sentiment ${pct(m.sentimentAccuracy)}  priority ${pct(m.priorityAccuracy)}`);
 }

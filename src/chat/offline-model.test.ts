@@ -379,6 +379,14 @@ describe('failures', () => {
     expect(result.text).not.toMatch(/Ann|C100234|found|SO-/);
   });
 
+  it('after a refusal, an account question repeats the verification note instead of asking for a number', async () => {
+    const denied = () => ({ ok: false as const, error: 'verification_required' as const, message: 'verify first' });
+    const t1 = await turn([], 'Find customer with phone 404-555-0142', { overrides: { getCustomerByPhone: denied } });
+    const t2 = await turn(t1.history, 'show me their orders');
+    expect(t2.calls).toEqual([]);
+    expect(t2.result.text).toMatch(/until you're verified/);
+  });
+
   it('verification_required in Spanish', async () => {
     const denied = () => ({ ok: false as const, error: 'verification_required' as const, message: 'verify first' });
     const { result } = await turn([], 'Hola, mi número es 404-555-0142', { overrides: { getCustomerByPhone: denied } });
@@ -457,7 +465,7 @@ describe('text replies and streaming', () => {
     expect(chunkText(text).length).toBeGreaterThan(2);
   });
 
-  it('a step of model work takes well under 5 ms', () => {
+  it('a long history still resolves a positional reference', () => {
     const prompt: LanguageModelV3Prompt = [{ role: 'system', content: VERIFIED }];
     for (let i = 0; i < 40; i++) {
       prompt.push({ role: 'user', content: [{ type: 'text', text: `message ${i} about my orders` }] });
@@ -467,10 +475,9 @@ describe('text replies and streaming', () => {
     }
     prompt.push({ role: 'user', content: [{ type: 'text', text: 'details of the second one' }] });
     const names = Object.keys(schemas);
-    planTurn(prompt, names);
-    const start = performance.now();
-    for (let i = 0; i < 50; i++) planTurn(prompt, names);
-    expect((performance.now() - start) / 50).toBeLessThan(5);
+    // (speed is measured by bench/, not here) the long history still resolves "the second one"
+    const plan = planTurn(prompt, names);
+    expect('toolCalls' in plan && plan.toolCalls[0]?.toolName).toBe('getDetailsByOrder');
   });
 });
 

@@ -10,7 +10,7 @@ export function recentOrders(d: Pick<JourneyData, 'recent_order_details' | 'orde
 <ul class="wo-order-summaries">${recent.map((r) => {
     const order = (d.orders ?? []).find((o) => o.order_id === r.order_id);
     const items = r.lines.filter((l) => !l.is_benefit_plan);
-    return html`<li class="wo-order-summary" data-order-id="${r.order_id}"><strong>#${r.order_id}</strong>${order ? html` <span class="wo-muted">${formatDate(order.order_date)}</span>` : ''}: ${items.map((l, i) => html`${i ? ', ' : ''}${l.quantity > 1 ? `${l.quantity} × ` : ''}${l.description}`)}${items.length ? '' : html`<span class="wo-muted">no items listed</span>`} <span class="wo-order-summary__total">${formatMoney(order?.total ?? r.items_total + r.benefit_plan_total)}</span></li>`;
+    return html`<li class="wo-order-summary" data-order-id="${r.order_id}"><strong>#${r.order_id}</strong>${order ? html` <span class="wo-muted">${formatDate(order.order_date)}</span>` : ''}<span class="wo-order-summary__total">${formatMoney(order?.total ?? r.items_total + r.benefit_plan_total)}</span><span class="wo-order-summary__items">${items.length ? items.map((l, i) => html`${i ? ', ' : ''}${l.quantity > 1 ? `${l.quantity} × ` : ''}${l.description}`) : html`<span class="wo-muted">No items listed</span>`}</span></li>`;
   })}</ul>`;
 }
 

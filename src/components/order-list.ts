@@ -10,7 +10,7 @@ export function renderOrderList(d: OrderListData): SafeHtml {
 <caption class="wo-visually-hidden">Orders, newest first</caption>
 <thead><tr><th scope="col">Order</th><th scope="col">Date</th><th scope="col">Status</th><th scope="col">Delivery</th><th scope="col" class="wo-num">Total</th><th scope="col"><span class="wo-visually-hidden">Actions</span></th></tr></thead>
 <tbody>${orders.map(
-        (o) => html`<tr class="wo-order wo-order--${o.status.toLowerCase()}" data-order-id="${o.order_id}"><th scope="row">#${o.order_id}</th><td>${timeTag(o.order_date)}</td><td>${statusBadge(o.status, o.status_label)}</td><td>${timeTag(o.delivery_date)}</td><td class="wo-num">${formatMoney(o.total)}</td><td><button type="button" class="wo-button wo-button--small wo-button--ghost" data-action="order-details" data-order-id="${o.order_id}">Details</button></td></tr>`,
+        (o) => html`<tr class="wo-order wo-order--${o.status.toLowerCase()}" data-order-id="${o.order_id}"><th scope="row" class="wo-cell-order">#${o.order_id}</th><td class="wo-cell-date" data-label="Ordered">${timeTag(o.order_date)}</td><td class="wo-cell-status">${statusBadge(o.status, o.status_label)}</td><td class="wo-cell-delivery" data-label="Delivery">${timeTag(o.delivery_date)}</td><td class="wo-num wo-cell-total">${formatMoney(o.total)}</td><td class="wo-cell-action"><button type="button" class="wo-button wo-button--small wo-button--ghost" data-action="order-details" data-order-id="${o.order_id}">Details</button></td></tr>`,
       )}</tbody></table></div>`
     : html`<p class="wo-empty">No orders on file.</p>`;
   return card(

@@ -38,9 +38,17 @@ export type Scenario =
   | 'loyalty'
   | 'thanks'
   | 'financing'
-  | 'refund';
+  | 'refund'
+  | 'care'
+  | 'warranty'
+  | 'assembly'
+  | 'followup';
 
-const money = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+// Hand-rolled: Intl formatting per message made seeding several times slower.
+const money = (n: number) => {
+  const [whole, cents] = n.toFixed(2).split('.');
+  return `$${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${cents}`;
+};
 
 export function toCustomer(c: DemoCustomer): Customer {
   return {
@@ -198,6 +206,26 @@ export function runScenario(s: Scenario, ctx: ScriptContext): ScriptMessage[] {
       return [
         user(pick(ctx, ['Do you offer financing?', 'is there 0% interest financing on mattresses'], ['¿Ofrecen financiamiento?', '¿hay pagos mensuales sin intereses?'])),
         bot(pick(ctx, ['Yes — we offer special financing with approved credit, including 0% interest for 12 months on purchases over $999. You can apply in any showroom or online.'], ['Sí, ofrecemos financiamiento con crédito aprobado, incluido 0% de interés por 12 meses en compras mayores a $999.'])),
+      ];
+    case 'care':
+      return [
+        user(pick(ctx, ['How do I clean a fabric sofa?', 'any tips to keep leather from cracking?', 'how often should I rotate my mattress'], ['¿Cómo limpio un sofá de tela?', '¿cada cuánto debo voltear el colchón?'])),
+        bot(pick(ctx, ['Vacuum weekly with a soft brush, blot spills right away, and check the care tag: "W" means water-based cleaner, "S" solvent only. For leather, condition every 6–12 months and keep it out of direct sun. Rotate mattresses every 3 months.'], ['Aspire cada semana con un cepillo suave, seque los derrames de inmediato y revise la etiqueta de cuidado. Gire el colchón cada 3 meses.'])),
+      ];
+    case 'warranty':
+      return [
+        user(pick(ctx, ['What does the benefit plan cover?', 'is accidental damage covered by the protection plan?'], ['¿Qué cubre el plan de protección?', '¿la garantía cubre manchas?'])),
+        bot(pick(ctx, ['Our benefit plans cover accidental stains, rips and burns, plus structural defects, for 3 or 5 years depending on the plan. Claims are handled by our support team — just tell me if you need to open one.'], ['Nuestros planes de protección cubren manchas accidentales, rasgaduras y defectos estructurales por 3 o 5 años según el plan.'])),
+      ];
+    case 'assembly':
+      return [
+        user(pick(ctx, ['Does delivery include assembly?', 'will the crew take away my old mattress?', 'how much is delivery'], ['¿La entrega incluye armado?', '¿se llevan mi colchón viejo?'])),
+        bot(pick(ctx, ['Yes — our white-glove delivery includes setup in the room of your choice, and we can haul away your old mattress for a small fee. Delivery is free on orders over $999 within our area.'], ['Sí, la entrega incluye el armado en la habitación que usted elija y podemos llevarnos su colchón viejo por una pequeña tarifa.'])),
+      ];
+    case 'followup':
+      return [
+        user(pick(ctx, ['ok', 'got it', 'and what time do they usually come?', 'do I need to be home?', 'can someone else sign for it?'], ['ok', 'entendido', '¿tengo que estar en casa?'])),
+        bot(pick(ctx, ['Someone 18 or older needs to be home to sign. The crew calls about 30 minutes before arriving.', 'Great! Let me know if there is anything else.'], ['Alguien mayor de 18 años debe estar en casa para firmar. El equipo llama unos 30 minutos antes.'])),
       ];
     case 'thanks':
       return [

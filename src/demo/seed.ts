@@ -3,7 +3,9 @@
 // through jsonb_to_recordset so one statement carries thousands of rows on either engine.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { bulkLoadIndexes } from '../db/migrate.ts';
 import { renderComponent } from '../components/index.ts';
+import type { ToolName } from '../chat/tools/types.ts';
 import { createRandom, type Random } from '../shared/random.ts';
 import { toDbTimestamp } from '../shared/time.ts';
 import { makeCustomer, makeOrders, type DemoCustomer, type DemoOrder } from './people.ts';
@@ -37,7 +39,11 @@ const platforms: [string, number][] = [
   ['webchat', 0.55], ['phone', 0.14], ['sms', 0.12], ['facebook', 0.07], ['facebook_messenger', 0.05], ['instagram', 0.07],
 ];
 const tagPool = ['delivery', 'vip', 'mattress', 'financing', 'follow-up', 'damaged', 'return', 'spanish'];
-const flowScenarios: Scenario[] = ['orders', 'details', 'delivery', 'products', 'directions', 'loyalty', 'financing', 'thanks', 'products', 'delivery'];
+// Most exchanges need no function; about one in four does (production's mix was lighter still).
+const flowScenarios: Scenario[] = [
+  'orders', 'details', 'delivery', 'products', 'directions', 'loyalty',
+  'financing', 'thanks', 'care', 'warranty', 'assembly', 'followup', 'followup', 'thanks', 'care', 'assembly', 'financing', 'warranty',
+];
 
 function weightedPick<T>(rnd: Random, items: [T, number][]): T {
   let r = rnd.next();
@@ -88,6 +94,17 @@ interface MessageRow {
 
 export async function seedDemoData(database: Database, opts: SeedOptions): Promise<SeedResult> {
   const started = Date.now();
+  // The same customer sees the same order list many times over; render each distinct result once.
+  const rendered = new Map<string, unknown>();
+  const renderCached = (tool: ToolName, data: unknown) => {
+    const key = `${tool}:${JSON.stringify(data)}`;
+    let c = rendered.get(key);
+    if (!c) {
+      c = renderComponent(tool, data as never);
+      rendered.set(key, c);
+    }
+    return c;
+  };
   const rnd = createRandom(opts.seed);
   const now = opts.now ?? new Date();
   const nowMs = now.getTime();
@@ -122,6 +139,9 @@ export async function seedDemoData(database: Database, opts: SeedOptions): Promi
       ['order_id varchar', 'line_no int', 'product_id varchar', 'description varchar', 'qty_ordered int', 'item_price numeric'],
       allLines.slice(i, i + 4000), 'ON CONFLICT (order_id, line_no) DO NOTHING');
   }
+
+  const [{ n: existing }] = await database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM chatbot_messages LIMIT 1) x`);
+  if (existing === 0) await database.exec(bulkLoadIndexes.drop);
 
   const conversationRows: Record<string, unknown>[] = [];
   let messageBuffer: MessageRow[] = [];
@@ -214,7 +234,7 @@ export async function seedDemoData(database: Database, opts: SeedOptions): Promi
         sender_type: legacy ? null : m.sender,
         sender_name: legacy ? null : m.senderName ?? (m.sender === 'ai_assistant' ? 'Woodstock Assistant' : m.sender === 'customer' ? `${customer.first_name} ${customer.last_name}` : null),
         is_internal_note: m.internal ?? false,
-        components: isTool && m.fn && !legacy ? [renderComponent(m.fn.name, (m.fn.output as { data: unknown }).data as never)] : null,
+        components: isTool && m.fn && !legacy ? [renderCached(m.fn.name, (m.fn.output as { data: unknown }).data)] : null,
       });
     }
     void lastAnsweredAt;
@@ -268,6 +288,7 @@ export async function seedDemoData(database: Database, opts: SeedOptions): Promi
     }
   }
   await flush();
+  await database.exec(bulkLoadIndexes.create);
   return {
     conversations: totalConversations,
     messages: written,

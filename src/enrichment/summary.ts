@@ -148,7 +148,7 @@ export function extractiveSummary(messages: readonly SummaryMessage[], opts: Sum
         if (!key || seen.has(key)) continue;
         seen.add(key);
         const topics = classifyFolded(folded);
-        const sent = sentimentFolded(folded);
+        const sent = sentimentFolded(folded, topics);
         let topicScore = 0;
         for (const t of topics) {
           topicScore += t.topic === 'human_request' ? t.score * 0.6 : t.score;

@@ -14,7 +14,7 @@ import { schema, type Database } from '../db/index.ts';
 import { normalizeEmail, normalizePhone } from '../shared/phone.ts';
 import { createSandboxCatalog } from './catalog.ts';
 import { showrooms } from './showrooms.ts';
-import type { Catalog, LoftCustomerEntry, LoftOrderEntry, LoftOrderLineEntry, ProductCategory } from './types.ts';
+import type { Catalog, LoftCustomerEntry, ProductCategory } from './types.ts';
 
 export interface LoftSandboxOptions {
   database: Database;
@@ -174,14 +174,14 @@ export async function registerLoftSandbox(app: AnyFastify, opts: LoftSandboxOpti
         .from(o)
         .where(eq(o.customerId, req.query.custid))
         .orderBy(desc(o.orderDate), desc(o.orderId));
-      const entry: LoftOrderEntry[] = found.map((row) => ({
+      const entry: z.infer<typeof orderEntry>[] = found.map((row) => ({
         orderid: row.orderId,
         status: row.status,
         orderdate: row.orderDate,
         deliverydate: row.deliveryDate,
         ordertotal: String(row.orderTotal),
       }));
-      return { entry: entry as z.infer<typeof orderEntry>[] };
+      return { entry };
     },
   );
 
@@ -199,13 +199,13 @@ export async function registerLoftSandbox(app: AnyFastify, opts: LoftSandboxOpti
       const l = schema.loftOrderLines;
       const orderId = req.query.orderid.replace(/^#/, '');
       const found = await db.select().from(l).where(eq(l.orderId, orderId)).orderBy(asc(l.lineNo));
-      const entry: LoftOrderLineEntry[] = found.map((row) => ({
+      const entry: z.infer<typeof orderLineEntry>[] = found.map((row) => ({
         productid: row.productId,
         description: row.description,
         qtyordered: String(row.qtyOrdered),
         itemprice: String(row.itemPrice),
       }));
-      return { entry: entry as z.infer<typeof orderLineEntry>[] };
+      return { entry };
     },
   );
 

@@ -15,7 +15,8 @@ export function createRandom(seed: number) {
     chance: (p: number) => next() < p,
     /** a deterministic UUID v4-shaped id */
     uuid: () => {
-      const hex = Array.from({ length: 32 }, () => Math.floor(next() * 16).toString(16)).join('');
+      const word = () => Math.floor(next() * 0x100000000).toString(16).padStart(8, '0');
+      const hex = word() + word() + word() + word();
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[Math.floor(next() * 4)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
     },
   };
