@@ -111,7 +111,13 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
   const { database, config } = deps;
 
   async function resolveAccess(req: FastifyRequest, identityToken: string | undefined): Promise<{ access: Access; identity?: VerifiedIdentity; staffName?: string }> {
-    const token = bearerToken(req.headers);
+    let token = bearerToken(req.headers);
+    // A JWT in the Authorization header is a customer's identity token (clients such as the
+    // openai SDK can only send a bearer token); anything else must be a staff API key.
+    if (token && !identityToken && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) {
+      identityToken = token;
+      token = undefined;
+    }
     if (token) {
       const principal = await authenticateApiKey(database.db, token, config.INBOX_API_KEY);
       // A wrong key must not silently downgrade a staff tool to a customer view.
