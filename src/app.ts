@@ -26,6 +26,7 @@ import { chooseModel } from './chat/providers.ts';
 import { registerChatRoutes } from './chat/routes.ts';
 import { EventFeed } from './events/feed.ts';
 import { registerInboxRoutes } from './inbox/routes.ts';
+import { registerRealtime } from './events/realtime.ts';
 import { createLoftHttpClient, createSandboxCatalog, createSandboxLoftClient, registerLoftSandbox, showrooms } from './loft/index.ts';
 import type { LoftClient } from './loft/types.ts';
 import type { LanguageModel } from 'ai';
@@ -171,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const chosen = deps.model ?? chooseModel(config);
   await registerChatRoutes(app, { config, database, model: chosen.model, modelName: chosen.name, loft, catalog, showrooms, feed });
   await registerInboxRoutes(app, { config, database });
+  await registerRealtime(app, { config, database, feed, heartbeatMs: config.WS_HEARTBEAT_MS });
   return app;
 }
 

@@ -53,6 +53,7 @@ const envSchema = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   EVENT_RETENTION_DAYS: z.coerce.number().min(0.0001).max(3650).default(30),
   IDENTITY_SECRET: optionalString,
+  WS_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(25_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
 });

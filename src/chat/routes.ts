@@ -20,6 +20,7 @@ import {
 } from '../conversations/conversation-store.ts';
 import { setConversationCustomer } from '../conversations/customer-link.ts';
 import type { EventFeed } from '../events/feed.ts';
+import { customerFrame } from '../events/realtime.ts';
 import type { Catalog, LoftClient, Showroom } from '../loft/types.ts';
 import { AppError } from '../shared/errors.ts';
 import { normalizeUserIdentifier } from '../shared/phone.ts';
@@ -314,19 +315,10 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
     res.write(`retry: 2000\n: connected\n\n`);
     const sub = deps.feed.subscribe({
       after,
-      filter: (e) => e.conversation_id === conversation.conversation_id && (e.type === 'message.created' || e.type === 'conversation.updated'),
+      filter: (e) => e.conversation_id === conversation.conversation_id,
       onEvent: (e) => {
-        if (e.type === 'message.created') {
-          const m = (e.data as { message: Record<string, unknown> }).message;
-          // Only what the customer may see: agents' replies, never internal notes.
-          if (m.sender_type !== 'business_rep' || m.is_internal_note) return;
-          res.write(`id: ${e.id}\ndata: ${JSON.stringify({ type: 'message', message: publicMessage({ ...m, conversation_id: conversation.conversation_id } as never) })}\n\n`);
-        } else {
-          const changes = (e.data as { changes?: Record<string, { to: unknown }> }).changes ?? {};
-          if (changes.handled_by) {
-            res.write(`id: ${e.id}\ndata: ${JSON.stringify({ type: 'handoff', status: changes.handled_by.to === 'human' ? 'pending_human' : 'bot' })}\n\n`);
-          }
-        }
+        const frame = customerFrame(e);
+        if (frame) res.write(`id: ${e.id}\ndata: ${JSON.stringify(frame)}\n\n`);
       },
       onError: () => res.end(),
     });

@@ -17,6 +17,8 @@ export interface SubscribeOptions {
   onEvent: (e: StoredEvent) => void;
   /** replay failed (database down): the subscriber should retry or close */
   onError?: (err: unknown) => void;
+  /** awaited between replay batches, so a long replay goes at the client's pace */
+  pace?: () => Promise<void>;
 }
 
 export class EventFeed {
@@ -119,6 +121,7 @@ export class EventFeed {
           if (closed) return;
           for (const e of batch) deliver(e);
           if (batch.length === 0) break;
+          if (opts.pace) await opts.pace();
         }
         replaying = false;
         for (const e of buffer.splice(0)) deliver(e);

@@ -21,6 +21,34 @@ export function preview(content: string | null, max = 140): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** The documented example of a conversation (also used in list examples). */
+export const conversationExample = {
+  conversation_id: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
+  user_identifier: '+14045551000',
+  platform_type: 'webchat',
+  conversation_started_at: '2026-10-02T14:03:07.123Z',
+  last_message_at: '2026-11-25T16:40:12.004Z',
+  is_active: true,
+  inbox_status: 'pending_human',
+  snoozed_until: null,
+  assigned_agent_id: null,
+  priority_level: 'high',
+  priority_reasons: ['Damaged item reported'],
+  priority_manual: false,
+  tags: ['delivery'],
+  last_read_at: null,
+  unread_count: 3,
+  message_count: 412,
+  waiting_since: '2026-11-25T16:40:12.004Z',
+  last_message: { message_id: '0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b', role: 'user', sender_type: 'customer', preview: 'My sofa arrived damaged', created_at: '2026-11-25T16:40:12.004Z' },
+  customer: { customer_id: 'C100000', name: 'Ann Lee', phone: '+14045551000', email: 'ann.lee0@example.com', verified: true },
+  sentiment: { score: -0.62, label: 'negative' },
+  topics: ['damaged_defective', 'delivery_scheduling'],
+  handled_by: 'human',
+  handoff: { reason: 'Damaged item', summary: '…' },
+  updated_at: '2026-11-25T16:40:12.100Z',
+};
+
 export const conversationSchema = z
   .object({
     conversation_id: z.string().uuid(),
@@ -53,33 +81,8 @@ export const conversationSchema = z
     updated_at: z.string(),
   })
   .meta({
-    id: 'Conversation',
-    example: {
-      conversation_id: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
-      user_identifier: '+14045551000',
-      platform_type: 'webchat',
-      conversation_started_at: '2026-10-02T14:03:07.123Z',
-      last_message_at: '2026-11-25T16:40:12.004Z',
-      is_active: true,
-      inbox_status: 'pending_human',
-      snoozed_until: null,
-      assigned_agent_id: null,
-      priority_level: 'high',
-      priority_reasons: ['Damaged item reported'],
-      priority_manual: false,
-      tags: ['delivery'],
-      last_read_at: null,
-      unread_count: 3,
-      message_count: 412,
-      waiting_since: '2026-11-25T16:40:12.004Z',
-      last_message: { message_id: '0e7d…', role: 'user', sender_type: 'customer', preview: 'My sofa arrived damaged', created_at: '2026-11-25T16:40:12.004Z' },
-      customer: { customer_id: 'C100000', name: 'Ann Lee', phone: '+14045551000', email: 'ann.lee0@example.com', verified: true },
-      sentiment: { score: -0.62, label: 'negative' },
-      topics: ['damaged_defective', 'delivery_scheduling'],
-      handled_by: 'human',
-      handoff: { reason: 'Damaged item', summary: '…' },
-      updated_at: '2026-11-25T16:40:12.100Z',
-    },
+    description: 'A conversation as the inbox sees it',
+    examples: [conversationExample],
   });
 export type ApiConversation = z.infer<typeof conversationSchema>;
 
@@ -125,6 +128,23 @@ export function presentConversation(c: ConversationRow & Partial<ListedConversat
   };
 }
 
+/** The documented example of a message: an assistant message in the legacy form (HTML plus the function-result marker). */
+export const messageExample = {
+  message_id: '9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f',
+  conversation_id: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
+  role: 'assistant',
+  sender_type: 'ai_assistant',
+  sender_name: 'Woodstock Assistant',
+  content: '<div class="customer-card"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div>\n\n**Function Result (getCustomerByPhone):** {"entry":[{"customerid":"C100000","firstname":"Ann","lastname":"Lee","email":"ann.lee0@example.com"}]}',
+  components: null,
+  function_name: 'getCustomerByPhone',
+  function_input: { phone: '404-555-1000' },
+  function_output: { entry: [{ customerid: 'C100000', firstname: 'Ann', lastname: 'Lee', email: 'ann.lee0@example.com' }] },
+  function_status: 'success',
+  is_internal_note: false,
+  created_at: '2026-11-25T16:40:12.004Z',
+};
+
 export const messageSchema = z
   .object({
     message_id: z.string(),
@@ -142,20 +162,6 @@ export const messageSchema = z
     created_at: z.string(),
   })
   .meta({
-    id: 'Message',
-    example: {
-      message_id: '9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f',
-      conversation_id: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
-      role: 'assistant',
-      sender_type: 'ai_assistant',
-      sender_name: 'Woodstock Assistant',
-      content: '<div class="customer-card">…</div>\n\n**Function Result (getCustomerByPhone):** {"entry":[…]}',
-      components: null,
-      function_name: 'getCustomerByPhone',
-      function_input: { phone: '404-555-0142' },
-      function_output: { entry: [] },
-      function_status: 'success',
-      is_internal_note: false,
-      created_at: '2026-11-25T16:40:12.004Z',
-    },
+    description: 'A stored message; `content` exactly as stored',
+    examples: [messageExample],
   });
