@@ -6,6 +6,8 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, runMigrations, type Database } from './db/index.ts';
 import { ensureDemoData } from './demo/index.ts';
 import { createLogger } from './shared/logger.ts';
+import { claimEmbedded, releaseEmbedded } from './db/embedded-lock.ts';
+import { startWorkers } from './workers.ts';
 
 async function main() {
   let config: Config;
@@ -19,6 +21,7 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  if (config.embedded) claimEmbedded(config.DATA_DIR, 'the CLI');
   const database: Database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   logger.info({ database: database.kind, dataDir: config.embedded ? config.DATA_DIR : undefined }, 'database opened');
   await runMigrations(database);
@@ -26,6 +29,7 @@ async function main() {
 
   const app = await buildApp({ config, database, logger });
   await app.listen({ port: config.PORT, host: config.HOST });
+  const workers = startWorkers({ database, config, logger });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -38,8 +42,11 @@ async function main() {
     }, 15_000);
     force.unref();
     try {
+      // Stop accepting and finish in-flight requests, then background work, then the database.
       await app.close();
+      await workers.stop();
       await database.close();
+      if (config.embedded) releaseEmbedded(config.DATA_DIR);
       logger.info('stopped');
       process.exit(0);
     } catch (err) {

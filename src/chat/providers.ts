@@ -17,5 +17,6 @@ export function chooseModel(config: Config): ModelChoice {
     const name = config.LLM_MODEL ?? 'gpt-4o-mini';
     return { model: provider.chatModel(name), name, offline: false };
   }
-  return { model: createOfflineModel(), name: 'woodstock-offline', offline: true };
+  // A short pause between chunks so a page shows the answer being written, like a hosted model.
+  return { model: createOfflineModel({ chunkDelayMs: 10 }), name: 'woodstock-offline', offline: true };
 }

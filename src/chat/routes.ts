@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { authenticateApiKey, bearerToken, verifyIdentityToken, type VerifiedIdentity } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { problemSchema } from '../shared/problem-schema.ts';
+import { problemResponses } from '../shared/problem-schema.ts';
 import {
   createConversation,
   findActiveConversation,
@@ -62,12 +62,22 @@ const chatRequest = z
   })
   .passthrough()
   .meta({
-    example: {
-      model: 'woodstock-assistant',
-      stream: false,
-      session_id: '5d1c7f0e-7a1e-4c9b-9a77-0c1f1a2b3c4d',
-      messages: [{ role: 'user', content: 'What are your hours at the Canton store?' }],
-    },
+    examples: [
+      {
+        model: 'woodstock-assistant',
+        stream: false,
+        session_id: '5d1c7f0e-7a1e-4c9b-9a77-0c1f1a2b3c4d',
+        messages: [{ role: 'user', content: 'What are your hours at the Canton store?' }],
+      },
+      {
+        model: 'woodstock-assistant',
+        stream: true,
+        user_identifier: '+14045551000',
+        platform_type: 'sms',
+        identity_token: '<HS256 JWT signed with IDENTITY_SECRET: {"sub":"C100000","exp":...}>',
+        messages: [{ role: 'user', content: 'Where is my order?' }],
+      },
+    ],
   });
 
 const componentSchema = z.object({ type: z.string(), data: z.unknown(), html: z.string() });
@@ -91,6 +101,41 @@ const completionResponse = z
     components: z.array(componentSchema),
   })
   .passthrough();
+
+const completionExample = {
+  id: 'chatcmpl-3f0c9a7e2b1d4c5e8f6a7b8c9d0e1f2a',
+  object: 'chat.completion',
+  created: 1795625412,
+  model: 'woodstock-assistant',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'Our Canton showroom is open Monday to Saturday 10am–8pm and Sunday 12pm–6pm.' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 11, completion_tokens: 19, total_tokens: 30 },
+  conversation_id: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
+  session_id: '5d1c7f0e-7a1e-4c9b-9a77-0c1f1a2b3c4d',
+  handled_by: 'bot',
+  components: [{ type: 'store_directions', data: { name: 'Canton' }, html: '<div class="store-directions">…</div>' }],
+};
+// Documentation only: the JSON answer and the text/event-stream answer (stream: true). The zod
+// provider describes one media type; @fastify/swagger takes a response's `content` as given.
+const { $schema: _completionDialect, ...completionJsonSchema } = z.toJSONSchema(completionResponse, { io: 'output' });
+const completionResponseDoc = completionResponse.meta({
+  description: 'The answer: JSON, or with `stream: true` a text/event-stream of chat.completion.chunk frames ending with `data: [DONE]`',
+  content: {
+    'application/json': { schema: completionJsonSchema, example: completionExample },
+    'text/event-stream': {
+      schema: { type: 'string' },
+      example: 'data: {"id":"chatcmpl-3f0c…","object":"chat.completion.chunk","created":1795625412,"model":"woodstock-assistant","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\ndata: {"id":"chatcmpl-3f0c…","object":"chat.completion.chunk","created":1795625412,"model":"woodstock-assistant","choices":[{"index":0,"delta":{"content":"Our Canton showroom"},"finish_reason":null}]}\n\ndata: {"id":"chatcmpl-3f0c…","object":"chat.completion.chunk","created":1795625412,"model":"woodstock-assistant","choices":[{"index":0,"delta":{},"finish_reason":null}],"components":[{"type":"store_directions","data":{},"html":"…"}]}\n\ndata: {"id":"chatcmpl-3f0c…","object":"chat.completion.chunk","created":1795625412,"model":"woodstock-assistant","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"handled_by":"bot"}\n\ndata: [DONE]\n\n',
+    },
+  },
+});
+const sessionStreamDoc = z.string().meta({
+  description: 'text/event-stream: `{"type":"message", message}` for each agent reply and `{"type":"handoff", status}` when a human takes over or hands back; each frame has an `id:` (the event id) for Last-Event-ID resume',
+  content: {
+    'text/event-stream': {
+      schema: { type: 'string' },
+      example: 'retry: 2000\n: connected\n\nid: 1043\ndata: {"type":"handoff","status":"pending_human"}\n\nid: 1051\ndata: {"type":"message","message":{"message_id":"5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d","role":"assistant","sender_type":"business_rep","sender_name":"Tasha Reed","content":"Hi Ann, this is Tasha.","components":null,"function_name":null,"created_at":"2026-11-25T16:45:00.000Z"}}\n\n',
+    },
+  },
+});
 
 const MAX_TURN_CHARS = 8_000;
 
@@ -185,7 +230,7 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
       summary: 'Chat with the assistant (OpenAI Chat Completions compatible)',
       description: 'The latest user message in `messages` is the new turn; history comes from the database. With `stream: true` the answer is text/event-stream of chat.completion.chunk frames; a chunk may carry `components` (rendered function results) as soon as the function finishes. Send `Authorization: Bearer <api key>` for staff access, or `identity_token` for a verified customer.',
       body: chatRequest,
-      response: { 200: completionResponse, 400: problemSchema, 401: problemSchema, 413: problemSchema, 429: problemSchema, 503: problemSchema },
+      response: { 200: completionResponseDoc, 400: problemResponses[400], 401: problemResponses[401], 413: problemResponses[413], 429: problemResponses[429], 503: problemResponses[503] },
     },
   }, async (req, reply) => {
     const body = req.body;
@@ -251,8 +296,8 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
     schema: {
       tags: ['Customer chat'],
       summary: 'A session or user identifier: its conversation and latest messages (creates nothing)',
-      params: z.object({ id: z.string().min(1).max(255) }),
-      querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      params: z.object({ id: z.string().min(1).max(255).describe('A session id or a user identifier (phone, email)') }),
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50).describe('How many of the latest messages, 1–200') }),
       response: {
         200: z.object({
           user_identifier: z.string(),
@@ -262,8 +307,24 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
           message_count: z.number().int(),
           messages: z.array(z.record(z.string(), z.unknown())),
           customer_context: z.unknown(),
+        }).meta({
+          description: 'The conversation and its latest messages, newest last (no internal notes)',
+          examples: [{
+            user_identifier: '+14045551000',
+            conversation_id: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
+            session_id: '5d1c7f0e-7a1e-4c9b-9a77-0c1f1a2b3c4d',
+            handled_by: 'bot',
+            message_count: 2,
+            messages: [
+              { message_id: '0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b', role: 'user', sender_type: 'customer', sender_name: null, content: 'What are your hours at the Canton store?', components: null, function_name: null, created_at: '2026-11-25T16:40:12.004Z' },
+              { message_id: '9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f', role: 'assistant', sender_type: 'ai_assistant', sender_name: 'Woodstock Assistant', content: 'Our Canton showroom is open Monday to Saturday 10am–8pm and Sunday 12pm–6pm.', components: [], function_name: null, created_at: '2026-11-25T16:40:12.900Z' },
+            ],
+            customer_context: null,
+          }],
         }),
-        404: problemSchema,
+        400: problemResponses[400],
+        404: problemResponses[404],
+        503: problemResponses[503],
       },
     },
   }, async (req) => {
@@ -295,9 +356,10 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
     schema: {
       tags: ['Customer chat'],
       summary: "Server-sent events: human agents' replies and handoff status for a session, live",
-      params: z.object({ id: z.string().min(1).max(255) }),
-      querystring: z.object({ after: z.coerce.number().int().min(0).optional() }),
-      response: { 404: problemSchema },
+      description: 'Resume with the `Last-Event-ID` header (or `?after=<event id>`): what was missed is replayed first. Heartbeat comments every 15 s.',
+      params: z.object({ id: z.string().min(1).max(255).describe('The session id') }),
+      querystring: z.object({ after: z.coerce.number().int().min(0).optional().describe('Replay events after this event id') }),
+      response: { 200: sessionStreamDoc, 400: problemResponses[400], 404: problemResponses[404], 503: problemResponses[503] },
     },
   }, async (req, reply) => {
     const conversation = await findConversationBySession(database.db, req.params.id);

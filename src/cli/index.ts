@@ -1,6 +1,7 @@
 // npm run cli -- <command>: API keys, agents, webhook endpoints, deliveries and enrichment.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
+import { claimEmbedded, releaseEmbedded } from '../db/embedded-lock.ts';
 import { openDatabase, runMigrations, type Database } from '../db/index.ts';
 import { createAgent, createApiKey, listAgents, listApiKeys, revokeApiKey } from '../auth/index.ts';
 
@@ -78,12 +79,14 @@ async function main() {
   if (!command) fail(`unknown command: ${argv.slice(0, 2).join(' ')}\n\n${help}`);
   const rest = commands[name] ? argv.slice(2) : argv.slice(1);
   const config = loadConfig();
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
+  if (config.embedded) claimEmbedded(config.DATA_DIR, 'this command');
+const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
   try {
     await runMigrations(database);
     await command(database, rest);
   } finally {
     await database.close();
+    if (config.embedded) releaseEmbedded(config.DATA_DIR);
   }
 }
 

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { loadConfig } from '../config.ts';
+import { claimEmbedded, releaseEmbedded } from '../db/embedded-lock.ts';
 import { openDatabase, runMigrations } from '../db/index.ts';
 import { DEMO_DEFAULTS, seedDemoData } from '../demo/index.ts';
 
@@ -26,6 +27,7 @@ if (!Number.isInteger(conversations) || conversations < 1 || !Number.isInteger(m
 }
 
 const config = loadConfig();
+if (config.embedded) claimEmbedded(config.DATA_DIR, 'this command');
 const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
 try {
   await runMigrations(database);
@@ -36,4 +38,5 @@ try {
   console.log(`seeded ${result.conversations} conversations, ${result.messages} messages, ${result.customers} customers, ${result.orders} orders into ${database.kind} in ${(result.ms / 1000).toFixed(1)} s`);
 } finally {
   await database.close();
+  if (config.embedded) releaseEmbedded(config.DATA_DIR);
 }

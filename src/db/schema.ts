@@ -196,14 +196,19 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   source: varchar('source', { length: 10 }).notNull().default('api'),
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
-});
+}, (t) => [
+  // at most one endpoint ensured from WEBHOOK_URL (0001_webhook_outbox)
+  uniqueIndex('idx_webhook_endpoints_env').on(t.source).where(sql`source = 'env'`),
+]);
 
+// The outbox: one row per run through the retry schedule (see events/webhooks). `event_id` is
+// the webhook-id; NULL only for synthetic deliveries (webhook.test), whose body is in `payload`.
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     endpointId: uuid('endpoint_id').notNull(),
-    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    eventId: bigint('event_id', { mode: 'number' }),
     status: varchar('status', { length: 12 }).notNull().default('pending'),
     attemptCount: integer('attempt_count').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
@@ -213,11 +218,16 @@ export const webhookDeliveries = pgTable(
     lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { withTimezone: true, mode: 'string' }),
+    // added by 0001_webhook_outbox
+    eventType: varchar('event_type', { length: 64 }),
+    origin: varchar('origin', { length: 12 }).notNull().default('event'),
+    payload: jsonb('payload'),
   },
   (t) => [
-    index('idx_deliveries_due').on(t.status, t.nextAttemptAt),
     index('idx_deliveries_endpoint').on(t.endpointId, t.id),
-    uniqueIndex('idx_deliveries_event_endpoint').on(t.eventId, t.endpointId),
+    uniqueIndex('idx_deliveries_pending_event').on(t.eventId, t.endpointId).where(sql`status = 'pending'`),
+    index('idx_deliveries_pending_due').on(t.endpointId, t.nextAttemptAt, t.id).where(sql`status = 'pending'`),
+    index('idx_deliveries_created').on(t.createdAt).where(sql`status <> 'pending'`),
   ],
 );
 

@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemSchema } from '../shared/problem-schema.ts';
+import { problemResponses } from '../shared/problem-schema.ts';
 import { authenticateApiKey, bearerToken, listAgents, type Principal } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
@@ -12,7 +12,7 @@ import { markRead, postAgentMessage, updateConversation } from '../conversations
 import { readEvents, retentionFloor } from '../events/event-log.ts';
 import { AppError, unauthorized } from '../shared/errors.ts';
 import { listConversations, type SortKey } from './list-conversations.ts';
-import { conversationSchema, messageSchema, presentConversation, priorityValues, statusValues } from './presenters.ts';
+import { conversationExample, conversationSchema, messageExample, messageSchema, presentConversation, priorityValues, statusValues } from './presenters.ts';
 import { buildSummary } from './summary.ts';
 
 declare module 'fastify' {
@@ -27,7 +27,7 @@ export interface InboxDeps {
 }
 
 const uuid = z.string().uuid({ message: 'must be a UUID' });
-const idParams = z.object({ id: uuid });
+const idParams = z.object({ id: uuid.describe('The conversation id (a UUID)') });
 /** A query value given once, repeated, or comma-separated; each item checked by `item`. */
 function csv<T extends z.ZodTypeAny>(item: T) {
   return z.union([z.string(), z.array(z.string())]).transform((v, ctx) => {
@@ -48,20 +48,20 @@ const boolQuery = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'tr
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d\d-\d\d/.test(s), 'must be an ISO 8601 date-time');
 
 export const listQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(1000).optional(),
-  offset: z.coerce.number().int().min(0).max(100_000).optional(),
-  platform: csv(z.string().min(1).max(50)).optional(),
-  status: csv(z.enum(statusValues)).optional(),
-  assigned_agent_id: z.union([z.literal('unassigned'), z.literal('me'), uuid]).optional(),
-  priority: csv(z.enum(priorityValues)).optional(),
-  tag: csv(z.string().min(1).max(50)).optional(),
-  unread: boolQuery.optional(),
-  active_only: boolQuery.default(true),
-  handled_by: z.enum(['bot', 'human']).optional(),
-  updated_since: isoDate.optional(),
-  q: z.string().trim().min(1).max(200).optional(),
-  sort: z.enum(['last_message_at', 'priority', 'waiting_since', 'created_at']).default('last_message_at'),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size, 1–200'),
+  cursor: z.string().max(1000).optional().describe('Opaque: the previous page\'s `next_cursor`. Send the same filters and sort with it.'),
+  offset: z.coerce.number().int().min(0).max(100_000).optional().describe('Legacy offset paging (kept for older clients); not stable while conversations change. Not with `cursor`.'),
+  platform: csv(z.string().min(1).max(50)).optional().describe('Platform(s), e.g. `webchat`, `sms`; repeat or comma-separate for several'),
+  status: csv(z.enum(statusValues)).optional().describe('Inbox status(es): `new`, `open`, `pending_human`, `snoozed`, `resolved`; repeat or comma-separate'),
+  assigned_agent_id: z.union([z.literal('unassigned'), z.literal('me'), uuid]).optional().describe('An agent id, `unassigned`, or `me` (the calling key\'s agent)'),
+  priority: csv(z.enum(priorityValues)).optional().describe('Priority level(s): `urgent`, `high`, `normal`, `low`; repeat or comma-separate'),
+  tag: csv(z.string().min(1).max(50)).optional().describe('Tag(s); a conversation must have every tag given. Repeatable.'),
+  unread: boolQuery.optional().describe('`true`: only conversations with customer messages since `last_read_at`; `false`: only read ones'),
+  active_only: boolQuery.default(true).describe('Only active conversations (default `true`)'),
+  handled_by: z.enum(['bot', 'human']).optional().describe('Who answers the customer: the assistant (`bot`) or an agent (`human`)'),
+  updated_since: isoDate.optional().describe('Only conversations changed at or after this ISO 8601 time'),
+  q: z.string().trim().min(1).max(200).optional().describe('Full-text search over message text and customer name, phone, email and id'),
+  sort: z.enum(['last_message_at', 'priority', 'waiting_since', 'created_at']).default('last_message_at').describe('`last_message_at` (newest first, default), `priority` (urgent first), `waiting_since` (longest waiting first), `created_at` (newest first)'),
 });
 
 const countsSchema = z.object({
@@ -74,11 +74,20 @@ const countsSchema = z.object({
   unassigned: z.number().int(),
   unread: z.number().int(),
 });
-const listResponse = z.object({
-  data: z.array(conversationSchema),
-  next_cursor: z.string().nullable(),
-  meta: z.object({ counts: countsSchema, sort: z.string(), limit: z.number().int(), offset: z.number().int().nullable() }),
-});
+const listResponse = z
+  .object({
+    data: z.array(conversationSchema),
+    next_cursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+    meta: z.object({ counts: countsSchema.describe('Per status, plus unassigned and unread, for the same filters except `status`'), sort: z.string(), limit: z.number().int(), offset: z.number().int().nullable() }),
+  })
+  .meta({
+    description: 'A page of conversations, the cursor of the next page, and counts',
+    examples: [{
+      data: [conversationExample],
+      next_cursor: 'eyJrIjoiMjAyNi0xMS0yNVQxNjo0MDoxMi4wMDRaIiwiaWQiOiI2ZjFkMmMzYiJ9',
+      meta: { counts: { total: 221, new: 40, open: 96, pending_human: 12, snoozed: 3, resolved: 70, unassigned: 150, unread: 58 }, sort: 'last_message_at', limit: 50, offset: null },
+    }],
+  });
 
 const patchBody = z
   .object({
@@ -98,7 +107,13 @@ const patchBody = z
   .refine((b) => Object.keys(b).length > 0, 'send at least one field to change')
   .meta({
     description: 'Fields to change. `tags`: an array replaces all tags; `{add, remove}` edits them (tags are trimmed and lower-cased). `priority_level: null` clears a manual priority. `assigned_agent_id: "me"` assigns to the calling key\'s agent. Resolving or `handled_by: "bot"` returns the conversation to the assistant.',
-    example: { inbox_status: 'snoozed', snoozed_until: '2026-11-26T15:00:00Z', tags: { add: ['delivery'], remove: ['new'] } },
+    examples: [
+      { inbox_status: 'snoozed', snoozed_until: '2026-11-26T15:00:00Z', tags: { add: ['delivery'], remove: ['new'] } },
+      { assigned_agent_id: 'me', inbox_status: 'open', priority_level: 'urgent' },
+      { priority_level: null },
+      { inbox_status: 'resolved' },
+      { handled_by: 'human' },
+    ],
   });
 
 const replyBody = z
@@ -108,12 +123,99 @@ const replyBody = z
     is_internal_note: z.boolean().default(false),
   })
   .strict()
-  .meta({ example: { content: "Hi Ann, this is Tasha. I'm sorry about the damage; we'll send a replacement this week.", is_internal_note: false } });
+  .meta({
+    description: '`is_internal_note: true` stores a note only agents see; otherwise the customer receives the reply live. `sender_name` defaults to the key\'s agent name (or the key\'s name).',
+    examples: [
+      { content: "Hi Ann, this is Tasha. I'm sorry about the damage; we'll send a replacement this week.", sender_name: 'Tasha Reed', is_internal_note: false },
+      { content: 'VIP customer: offer free delivery on the replacement.', is_internal_note: true },
+    ],
+  });
 
-const eventSchema = z.object({ id: z.number().int(), type: z.string(), occurred_at: z.string(), conversation_id: z.string().nullable(), data: z.record(z.string(), z.unknown()) });
+const eventSchema = z.object({
+  id: z.number().int().describe('The cursor: increases in commit order; the same id as the webhook-id header and the WebSocket frame'),
+  type: z.string().describe('`message.created`, `conversation.created`, `conversation.updated`, `conversation.read`, `conversation.handoff_requested`, `conversation.enriched`'),
+  occurred_at: z.string(),
+  conversation_id: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+const eventsResponse = z
+  .object({ data: z.array(eventSchema), next_after: z.number().int().describe('Pass as `after` next time'), reset: z.boolean().describe('true: `after` was older than the retained history; refetch state, then resume from `next_after`') })
+  .meta({
+    description: 'Events after the cursor, oldest first',
+    examples: [{
+      data: [
+        {
+          id: 1042,
+          type: 'message.created',
+          occurred_at: '2026-11-25T16:40:12.004Z',
+          conversation_id: conversationExample.conversation_id,
+          data: {
+            conversation_id: conversationExample.conversation_id,
+            source: 'woodstock_ai',
+            message: { message_id: '0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b', role: 'user', sender_type: 'customer', content: 'My sofa arrived damaged', function_name: null },
+            timestamp: '2026-11-25T16:40:12.004Z',
+          },
+        },
+        {
+          id: 1043,
+          type: 'conversation.updated',
+          occurred_at: '2026-11-25T16:41:02.310Z',
+          conversation_id: conversationExample.conversation_id,
+          data: { changes: { inbox_status: { from: 'open', to: 'pending_human' }, handled_by: { from: 'bot', to: 'human' } } },
+        },
+      ],
+      next_after: 1043,
+      reset: false,
+    }],
+  });
+const summaryResponse = z
+  .looseObject({
+    conversation_id: z.string(),
+    customer_info: z.record(z.string(), z.unknown()).describe('`identity` (`verified`, `claimed` or `unknown`), `customer_id`, `name`, `phone`, `email`, `user_identifier`, `platform_type`, plus what enrichment learnt'),
+    functions_used: z.array(z.object({ name: z.string(), count: z.number().int(), successes: z.number().int(), failures: z.number().int(), last_used_at: z.string().nullable() })),
+    key_topics: z.array(z.string()),
+    sentiment: z.object({ score: z.number(), label: z.string() }),
+    priority_level: z.string(),
+    priority_reasons: z.array(z.string()),
+    priority_manual: z.boolean(),
+    handoff: z.record(z.string(), z.unknown()).nullable().describe('The handoff request (reason, summary, priority, customer, `assistant_steps`) when the assistant asked for a human'),
+    summary: z.string().nullable(),
+    inbox_status: z.string(),
+    handled_by: z.string(),
+    message_count: z.number().int(),
+    waiting_since: z.string().nullable(),
+    enriched_at: z.string().nullable(),
+  })
+  .meta({
+    description: 'The conversation summary',
+    examples: [{
+      conversation_id: conversationExample.conversation_id,
+      customer_info: { identity: 'verified', customer_id: 'C100000', name: 'Ann Lee', phone: '+14045551000', email: 'ann.lee0@example.com', user_identifier: '+14045551000', platform_type: 'webchat' },
+      functions_used: [{ name: 'getCustomerByPhone', count: 1, successes: 1, failures: 0, last_used_at: '2026-11-25T16:38:40.000Z' }],
+      key_topics: ['damaged_defective', 'delivery_scheduling'],
+      sentiment: { score: -0.62, label: 'negative' },
+      priority_level: 'high',
+      priority_reasons: ['Damaged item reported'],
+      priority_manual: false,
+      handoff: { reason: 'Damaged item', summary: 'Sofa delivered with a torn cushion; customer wants a replacement.', assistant_steps: ['getCustomerByPhone', 'getOrdersByCustomer'] },
+      summary: 'Customer reports a damaged sofa from order 0012345 and asks for a replacement.',
+      inbox_status: 'pending_human',
+      handled_by: 'human',
+      message_count: 412,
+      waiting_since: '2026-11-25T16:40:12.004Z',
+      enriched_at: '2026-11-25T16:40:13.000Z',
+    }],
+  });
+const messagesResponse = z
+  .object({ data: z.array(messageSchema), has_more: z.boolean().describe('More messages lie beyond this page in the paging direction (before the first, or after the last with `after`)') })
+  .meta({ description: 'Messages in chronological order', examples: [{ data: [messageExample], has_more: true }] });
+const conversationsResponse = z
+  .object({ data: z.array(conversationSchema) })
+  .meta({ description: 'Conversations, most recent activity first', examples: [{ data: [conversationExample] }] });
 
 const secured = { security: [{ apiKey: [] }] };
-const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 503: problemSchema };
+const errors = { 400: problemResponses[400], 401: problemResponses[401], 404: problemResponses[404], 503: problemResponses[503] };
+const authErrors = { 401: problemResponses[401], 503: problemResponses[503] };
 
 function actorOf(req: FastifyRequest) {
   const p = req.principal!;
@@ -133,14 +235,22 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
     });
 
     app.get('/api/me', {
-      schema: { tags: ['Inbox'], summary: 'Who the API key belongs to', ...secured, response: { 200: z.object({ name: z.string(), agent_id: z.string().nullable(), agent_name: z.string().nullable(), kind: z.string() }), 401: problemSchema } },
+      schema: { tags: ['Inbox'], summary: 'Who the API key belongs to', ...secured, response: {
+        200: z.object({ name: z.string(), agent_id: z.string().nullable(), agent_name: z.string().nullable(), kind: z.string() })
+          .meta({ description: 'The key\'s name, and the agent it belongs to (if any)', examples: [{ name: 'inbox-team', agent_id: null, agent_name: null, kind: 'key' }] }),
+        ...authErrors,
+      } },
     }, async (req) => {
       const p = req.principal!;
       return { name: p.name, agent_id: p.agent_id, agent_name: p.agent_name, kind: p.kind };
     });
 
     app.get('/api/agents', {
-      schema: { tags: ['Inbox'], summary: 'Agents conversations can be assigned to', ...secured, response: { 200: z.object({ data: z.array(z.object({ agent_id: z.string(), name: z.string(), email: z.string().nullable() })) }), 401: problemSchema } },
+      schema: { tags: ['Inbox'], summary: 'Agents conversations can be assigned to', ...secured, response: {
+        200: z.object({ data: z.array(z.object({ agent_id: z.string(), name: z.string(), email: z.string().nullable() })) })
+          .meta({ description: 'Agents', examples: [{ data: [{ agent_id: '3c9a8b7d-1e2f-4a5b-8c6d-7e8f9a0b1c2d', name: 'Tasha Reed', email: 'tasha.reed@woodstockoutlet.example' }] }] }),
+        ...authErrors,
+      } },
     }, async () => ({ data: await listAgents(database.db) }));
 
     app.get('/api/conversations', {
@@ -192,7 +302,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
     });
 
     app.get('/api/conversations/for-inbox', {
-      schema: { tags: ['Inbox'], summary: "The seed's quick endpoint: the 50 most recent conversations, no filters", ...secured, response: { 200: z.object({ data: z.array(conversationSchema) }), 401: problemSchema } },
+      schema: { tags: ['Inbox'], summary: "The seed's quick endpoint: the 50 most recent conversations, no filters", ...secured, response: { 200: conversationsResponse, ...authErrors } },
     }, async () => {
       const result = await listConversations(database.db, { filters: { activeOnly: false }, sort: 'last_message_at', limit: 50, offset: 0, withCounts: false });
       return { data: result.rows.map((r) => presentConversation(r)) };
@@ -202,9 +312,13 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
       schema: {
         tags: ['Inbox'],
         summary: 'Conversations with activity in the last N hours (newest first, at most 1,000)',
-        querystring: z.object({ hours: z.coerce.number().int().min(1).max(720).default(24) }),
+        querystring: z.object({ hours: z.coerce.number().int().min(1).max(720).default(24).describe('The window in hours, 1–720') }),
         ...secured,
-        response: { 200: z.object({ data: z.array(conversationSchema), hours: z.number().int() }), ...errors },
+        response: {
+          200: z.object({ data: z.array(conversationSchema), hours: z.number().int() })
+            .meta({ description: 'Conversations with activity in the window, most recent first', examples: [{ data: [conversationExample], hours: 24 }] }),
+          ...errors,
+        },
       },
     }, async (req) => {
       const since = new Date(Date.now() - req.query.hours * 3_600_000).toISOString().replace('T', ' ').replace('Z', '');
@@ -230,7 +344,11 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
 
     for (const [path, read] of [['mark-read', true], ['mark-unread', false]] as const) {
       app.post(`/api/conversations/:id/${path}`, {
-        schema: { tags: ['Inbox'], summary: read ? 'Mark the conversation read' : 'Mark the conversation unread (from its latest customer message)', params: idParams, ...secured, response: { 200: conversationSchema, ...errors } },
+        schema: { tags: ['Inbox'], summary: read ? 'Mark the conversation read' : 'Mark the conversation unread (from its latest customer message)',
+          description: read
+            ? 'Sets `last_read_at` to now: `unread_count` becomes 0. No body. Emits `conversation.read`.'
+            : 'Moves `last_read_at` to just before the latest customer message: `unread_count` becomes 1 (0 when the customer never wrote). No body. Emits `conversation.read` with `read: false`.',
+          params: idParams, ...secured, response: { 200: conversationSchema, ...errors } },
       }, async (req) => {
         await markRead(database, req.params.id, read, actorOf(req));
         return presentOne(database, req.params.id);
@@ -243,9 +361,13 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
         summary: 'Messages in chronological order; page with before / after a message id',
         description: '`content` is exactly as stored, byte for byte (legacy HTML and markers included). With neither `before` nor `after`: the latest `limit` messages.',
         params: idParams,
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), before: uuid.optional(), after: uuid.optional() }),
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(500).default(100).describe('Page size, 1–500'),
+          before: uuid.optional().describe('A message id: the `limit` messages just before it (page backwards)'),
+          after: uuid.optional().describe('A message id: the `limit` messages just after it (page forwards)'),
+        }),
         ...secured,
-        response: { 200: z.object({ data: z.array(messageSchema), has_more: z.boolean() }), ...errors },
+        response: { 200: messagesResponse, ...errors },
       },
     }, async (req) => {
       const { id } = req.params;
@@ -267,10 +389,17 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
         summary: "A human agent's reply (reaches the customer live) or internal note (never reaches the customer)",
         description: 'A reply sets handled_by=human: the assistant stays quiet until the conversation is resolved or handed back. Send `Idempotency-Key` to make retries safe: the same key returns the first message (200) and stores nothing new.',
         params: idParams,
-        headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }).passthrough(),
+        headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional().describe('Any unique string per intended message (e.g. a UUID). A retry with the same key returns the first message and stores nothing new.') }).passthrough(),
         body: replyBody,
         ...secured,
-        response: { 200: messageSchema, 201: messageSchema, ...errors },
+        response: {
+          200: messageSchema.meta({ description: 'Already stored under this Idempotency-Key: the first message, nothing new stored', examples: [messageExample] }),
+          201: messageSchema.meta({
+            description: 'Stored and sent',
+            examples: [{ ...messageExample, message_id: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d', role: 'assistant', sender_type: 'business_rep', sender_name: 'Tasha Reed', content: "Hi Ann, this is Tasha. I'm sorry about the damage; we'll send a replacement this week.", function_name: null, function_input: null, function_output: null, function_status: null }],
+          }),
+          ...errors,
+        },
       },
     }, async (req, reply) => {
       const key = req.headers['idempotency-key'];
@@ -289,7 +418,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
         summary: 'Customer info, functions used, key topics, sentiment, priority with reasons, and the handoff',
         params: idParams,
         ...secured,
-        response: { 200: z.record(z.string(), z.unknown()), ...errors },
+        response: { 200: summaryResponse, ...errors },
       },
     }, async (req) => buildSummary(database.db, req.params.id));
 
@@ -299,13 +428,13 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
         summary: 'The event log, oldest first, after a cursor',
         description: 'Pass the last `id` you processed as `after`. Ids increase in commit order: resuming after X returns every later event exactly once. `reset: true` means the cursor is older than the retained history: refetch, then resume from `next_after`.',
         querystring: z.object({
-          after: z.coerce.number().int().min(0).default(0),
-          limit: z.coerce.number().int().min(1).max(1000).default(100),
-          conversation_id: uuid.optional(),
-          type: csv(z.string().min(1).max(64)).optional(),
+          after: z.coerce.number().int().min(0).default(0).describe('The last event id you processed (0: from the oldest retained)'),
+          limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Page size, 1–1000'),
+          conversation_id: uuid.optional().describe('Only this conversation\'s events'),
+          type: csv(z.string().min(1).max(64)).optional().describe('Only these event types; repeat or comma-separate'),
         }),
         ...secured,
-        response: { 200: z.object({ data: z.array(eventSchema), next_after: z.number().int(), reset: z.boolean() }), ...errors },
+        response: { 200: eventsResponse, ...errors },
       },
     }, async (req) => {
       const { after, limit, conversation_id: conversationId, type } = req.query;
