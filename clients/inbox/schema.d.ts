@@ -440,266 +440,7 @@ export interface paths {
          * Chat with the assistant (OpenAI Chat Completions compatible)
          * @description The latest user message in `messages` is the new turn; history comes from the database. With `stream: true` the answer is text/event-stream of chat.completion.chunk frames; a chunk may carry `components` (rendered function results) as soon as the function finishes. Send `Authorization: Bearer <api key>` for staff access, or `identity_token` for a verified customer.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        model?: string;
-                        messages: ({
-                            /** @enum {string} */
-                            role: "system" | "developer" | "user" | "assistant" | "tool" | "function";
-                            content?: string | ({
-                                type: string;
-                                text?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[] | null;
-                            name?: string;
-                        } & {
-                            [key: string]: unknown;
-                        })[];
-                        /** @default false */
-                        stream?: boolean;
-                        user?: string;
-                        session_id?: string;
-                        user_identifier?: string;
-                        /**
-                         * @default webchat
-                         * @enum {string}
-                         */
-                        platform_type?: "webchat" | "phone" | "sms" | "facebook" | "facebook_messenger" | "instagram" | "whatsapp" | "email";
-                        identity_token?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            responses: {
-                /** @description The answer: JSON, or with `stream: true` a text/event-stream of chat.completion.chunk frames ending with `data: [DONE]` */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "id": "chatcmpl-3f0c9a7e2b1d4c5e8f6a7b8c9d0e1f2a",
-                         *       "object": "chat.completion",
-                         *       "created": 1795625412,
-                         *       "model": "woodstock-assistant",
-                         *       "choices": [
-                         *         {
-                         *           "index": 0,
-                         *           "message": {
-                         *             "role": "assistant",
-                         *             "content": "Our Canton showroom is open Monday to Saturday 10am–8pm and Sunday 12pm–6pm."
-                         *           },
-                         *           "finish_reason": "stop"
-                         *         }
-                         *       ],
-                         *       "usage": {
-                         *         "prompt_tokens": 11,
-                         *         "completion_tokens": 19,
-                         *         "total_tokens": 30
-                         *       },
-                         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *       "session_id": "5d1c7f0e-7a1e-4c9b-9a77-0c1f1a2b3c4d",
-                         *       "handled_by": "bot",
-                         *       "components": [
-                         *         {
-                         *           "type": "store_directions",
-                         *           "data": {
-                         *             "name": "Canton"
-                         *           },
-                         *           "html": "<div class=\"store-directions\">…</div>"
-                         *         }
-                         *       ]
-                         *     }
-                         */
-                        "application/json": {
-                            id: string;
-                            /** @enum {string} */
-                            object: "chat.completion";
-                            created: number;
-                            model: string;
-                            choices: {
-                                index: number;
-                                message: {
-                                    /** @enum {string} */
-                                    role: "assistant";
-                                    content: string;
-                                };
-                                finish_reason: string;
-                            }[];
-                            usage: {
-                                prompt_tokens: number;
-                                completion_tokens: number;
-                                total_tokens: number;
-                            };
-                            conversation_id: string;
-                            session_id: string | null;
-                            /** @enum {string} */
-                            handled_by: "bot" | "human";
-                            components: {
-                                type: string;
-                                data: unknown;
-                                html: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                        /**
-                         * @example data: {"id":"chatcmpl-3f0c…","object":"chat.completion.chunk","created":1795625412,"model":"woodstock-assistant","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}
-                         *
-                         *     data: {"id":"chatcmpl-3f0c…","object":"chat.completion.chunk","created":1795625412,"model":"woodstock-assistant","choices":[{"index":0,"delta":{"content":"Our Canton showroom"},"finish_reason":null}]}
-                         *
-                         *     data: {"id":"chatcmpl-3f0c…","object":"chat.completion.chunk","created":1795625412,"model":"woodstock-assistant","choices":[{"index":0,"delta":{},"finish_reason":null}],"components":[{"type":"store_directions","data":{},"html":"…"}]}
-                         *
-                         *     data: {"id":"chatcmpl-3f0c…","object":"chat.completion.chunk","created":1795625412,"model":"woodstock-assistant","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"handled_by":"bot"}
-                         *
-                         *     data: [DONE]
-                         */
-                        "text/event-stream": string;
-                    };
-                };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Body over 256 KiB (problem+json) */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/payload_too_large",
-                         *       "title": "Payload Too Large",
-                         *       "status": 413,
-                         *       "code": "payload_too_large",
-                         *       "detail": "Request body is too large"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Rate limited (problem+json, code `rate_limited`) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/rate_limited",
-                         *       "title": "Too Many Requests",
-                         *       "status": 429,
-                         *       "code": "rate_limited",
-                         *       "detail": "Too many requests: at most 120 per 1 minute. Try again shortly."
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createChatCompletion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -714,152 +455,7 @@ export interface paths {
             cookie?: never;
         };
         /** A session or user identifier: its conversation and latest messages (creates nothing) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description How many of the latest messages, 1–200 */
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    /** @description A session id or a user identifier (phone, email) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The conversation and its latest messages, newest last (no internal notes) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "user_identifier": "+14045551000",
-                         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *       "session_id": "5d1c7f0e-7a1e-4c9b-9a77-0c1f1a2b3c4d",
-                         *       "handled_by": "bot",
-                         *       "message_count": 2,
-                         *       "messages": [
-                         *         {
-                         *           "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                         *           "role": "user",
-                         *           "sender_type": "customer",
-                         *           "sender_name": null,
-                         *           "content": "What are your hours at the Canton store?",
-                         *           "components": null,
-                         *           "function_name": null,
-                         *           "created_at": "2026-11-25T16:40:12.004Z"
-                         *         },
-                         *         {
-                         *           "message_id": "9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f",
-                         *           "role": "assistant",
-                         *           "sender_type": "ai_assistant",
-                         *           "sender_name": "Woodstock Assistant",
-                         *           "content": "Our Canton showroom is open Monday to Saturday 10am–8pm and Sunday 12pm–6pm.",
-                         *           "components": [],
-                         *           "function_name": null,
-                         *           "created_at": "2026-11-25T16:40:12.900Z"
-                         *         }
-                         *       ],
-                         *       "customer_context": null
-                         *     }
-                         */
-                        "application/json": {
-                            user_identifier: string;
-                            conversation_id: string;
-                            session_id: string | null;
-                            handled_by: string;
-                            message_count: number;
-                            messages: {
-                                [key: string]: unknown;
-                            }[];
-                            customer_context: unknown;
-                        };
-                    };
-                };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/conversation_not_found",
-                         *       "title": "Not Found",
-                         *       "status": 404,
-                         *       "code": "conversation_not_found",
-                         *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getSession"];
         put?: never;
         post?: never;
         delete?: never;
@@ -879,120 +475,7 @@ export interface paths {
          * Server-sent events: human agents' replies and handoff status for a session, live
          * @description Resume with the `Last-Event-ID` header (or `?after=<event id>`): what was missed is replayed first. Heartbeat comments every 15 s.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Replay events after this event id */
-                    after?: number;
-                };
-                header?: never;
-                path: {
-                    /** @description The session id */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description text/event-stream: `{"type":"message", message}` for each agent reply and `{"type":"handoff", status}` when a human takes over or hands back; each frame has an `id:` (the event id) for Last-Event-ID resume */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example retry: 2000
-                         *     : connected
-                         *
-                         *     id: 1043
-                         *     data: {"type":"handoff","status":"pending_human"}
-                         *
-                         *     id: 1051
-                         *     data: {"type":"message","message":{"message_id":"5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d","role":"assistant","sender_type":"business_rep","sender_name":"Tasha Reed","content":"Hi Ann, this is Tasha.","components":null,"function_name":null,"created_at":"2026-11-25T16:45:00.000Z"}}
-                         */
-                        "text/event-stream": string;
-                    };
-                };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/conversation_not_found",
-                         *       "title": "Not Found",
-                         *       "status": 404,
-                         *       "code": "conversation_not_found",
-                         *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["streamSession"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1009,91 +492,7 @@ export interface paths {
             cookie?: never;
         };
         /** Who the API key belongs to */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The key's name, and the agent it belongs to (if any) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "name": "inbox-team",
-                         *       "agent_id": null,
-                         *       "agent_name": null,
-                         *       "kind": "key"
-                         *     }
-                         */
-                        "application/json": {
-                            name: string;
-                            agent_id: string | null;
-                            agent_name: string | null;
-                            kind: string;
-                        };
-                    };
-                };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getMe"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1110,95 +509,7 @@ export interface paths {
             cookie?: never;
         };
         /** Agents conversations can be assigned to */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Agents */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "data": [
-                         *         {
-                         *           "agent_id": "3c9a8b7d-1e2f-4a5b-8c6d-7e8f9a0b1c2d",
-                         *           "name": "Tasha Reed",
-                         *           "email": "tasha.reed@woodstockoutlet.example"
-                         *         }
-                         *       ]
-                         *     }
-                         */
-                        "application/json": {
-                            data: {
-                                agent_id: string;
-                                name: string;
-                                email: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listAgents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1218,298 +529,7 @@ export interface paths {
          * List conversations with filters, sorts, counts and pagination
          * @description Cursor pagination: pass `next_cursor` back as `cursor` with the same filters and sort. A walk sorted by last_message_at or created_at neither skips nor repeats a conversation while messages arrive. `offset` is kept for older clients. `meta.counts` applies every filter except `status`. `tag` is repeatable; a conversation must have every tag given. `q` searches message text (full-text, no stemming, English and Spanish alike) and customer name, phone, email and id.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Page size, 1–200 */
-                    limit?: number;
-                    /** @description Opaque: the previous page's `next_cursor`. Send the same filters and sort with it. */
-                    cursor?: string;
-                    /** @description Legacy offset paging (kept for older clients); not stable while conversations change. Not with `cursor`. */
-                    offset?: number;
-                    /** @description Platform(s), e.g. `webchat`, `sms`; repeat or comma-separate for several */
-                    platform?: string | string[];
-                    /** @description Inbox status(es): `new`, `open`, `pending_human`, `snoozed`, `resolved`; repeat or comma-separate */
-                    status?: string | string[];
-                    /** @description An agent id, `unassigned`, or `me` (the calling key's agent) */
-                    assigned_agent_id?: "unassigned" | "me" | string;
-                    /** @description Priority level(s): `urgent`, `high`, `normal`, `low`; repeat or comma-separate */
-                    priority?: string | string[];
-                    /** @description Tag(s); a conversation must have every tag given. Repeatable. */
-                    tag?: string | string[];
-                    /** @description `true`: only conversations with customer messages since `last_read_at`; `false`: only read ones */
-                    unread?: "0" | "1" | "true" | "false";
-                    /** @description Only active conversations (default `true`) */
-                    active_only?: "0" | "1" | "true" | "false";
-                    /** @description Who answers the customer: the assistant (`bot`) or an agent (`human`) */
-                    handled_by?: "bot" | "human";
-                    /** @description Only conversations changed at or after this ISO 8601 time */
-                    updated_since?: string;
-                    /** @description Full-text search over message text and customer name, phone, email and id */
-                    q?: string;
-                    /** @description `last_message_at` (newest first, default), `priority` (urgent first), `waiting_since` (longest waiting first), `created_at` (newest first) */
-                    sort?: "last_message_at" | "priority" | "waiting_since" | "created_at";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A page of conversations, the cursor of the next page, and counts */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "data": [
-                         *         {
-                         *           "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *           "user_identifier": "+14045551000",
-                         *           "platform_type": "webchat",
-                         *           "conversation_started_at": "2026-10-02T14:03:07.123Z",
-                         *           "last_message_at": "2026-11-25T16:40:12.004Z",
-                         *           "is_active": true,
-                         *           "inbox_status": "pending_human",
-                         *           "snoozed_until": null,
-                         *           "assigned_agent_id": null,
-                         *           "priority_level": "high",
-                         *           "priority_reasons": [
-                         *             "Damaged item reported"
-                         *           ],
-                         *           "priority_manual": false,
-                         *           "tags": [
-                         *             "delivery"
-                         *           ],
-                         *           "last_read_at": null,
-                         *           "unread_count": 3,
-                         *           "message_count": 412,
-                         *           "waiting_since": "2026-11-25T16:40:12.004Z",
-                         *           "last_message": {
-                         *             "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                         *             "role": "user",
-                         *             "sender_type": "customer",
-                         *             "preview": "My sofa arrived damaged",
-                         *             "created_at": "2026-11-25T16:40:12.004Z"
-                         *           },
-                         *           "customer": {
-                         *             "customer_id": "C100000",
-                         *             "name": "Ann Lee",
-                         *             "phone": "+14045551000",
-                         *             "email": "ann.lee0@example.com",
-                         *             "verified": true
-                         *           },
-                         *           "sentiment": {
-                         *             "score": -0.62,
-                         *             "label": "negative"
-                         *           },
-                         *           "topics": [
-                         *             "damaged_defective",
-                         *             "delivery_scheduling"
-                         *           ],
-                         *           "handled_by": "human",
-                         *           "handoff": {
-                         *             "reason": "Damaged item",
-                         *             "summary": "…"
-                         *           },
-                         *           "updated_at": "2026-11-25T16:40:12.100Z"
-                         *         }
-                         *       ],
-                         *       "next_cursor": "eyJrIjoiMjAyNi0xMS0yNVQxNjo0MDoxMi4wMDRaIiwiaWQiOiI2ZjFkMmMzYiJ9",
-                         *       "meta": {
-                         *         "counts": {
-                         *           "total": 221,
-                         *           "new": 40,
-                         *           "open": 96,
-                         *           "pending_human": 12,
-                         *           "snoozed": 3,
-                         *           "resolved": 70,
-                         *           "unassigned": 150,
-                         *           "unread": 58
-                         *         },
-                         *         "sort": "last_message_at",
-                         *         "limit": 50,
-                         *         "offset": null
-                         *       }
-                         *     }
-                         */
-                        "application/json": {
-                            data: {
-                                /** Format: uuid */
-                                conversation_id: string;
-                                user_identifier: string;
-                                platform_type: string;
-                                conversation_started_at: string;
-                                last_message_at: string;
-                                is_active: boolean;
-                                /** @enum {string} */
-                                inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                                snoozed_until: string | null;
-                                assigned_agent_id: string | null;
-                                /** @enum {string} */
-                                priority_level: "urgent" | "high" | "normal" | "low";
-                                priority_reasons: string[];
-                                priority_manual: boolean;
-                                tags: string[];
-                                last_read_at: string | null;
-                                unread_count: number;
-                                message_count: number;
-                                waiting_since: string | null;
-                                last_message: {
-                                    message_id: string;
-                                    role: string;
-                                    sender_type: string;
-                                    preview: string;
-                                    created_at: string;
-                                } | null;
-                                customer: {
-                                    customer_id: string | null;
-                                    name: string | null;
-                                    phone: string | null;
-                                    email: string | null;
-                                    verified: boolean;
-                                } | null;
-                                sentiment: {
-                                    score: number;
-                                    label: string;
-                                } | null;
-                                topics: string[];
-                                /** @enum {string} */
-                                handled_by: "bot" | "human";
-                                handoff: {
-                                    [key: string]: unknown;
-                                } | null;
-                                updated_at: string;
-                            }[];
-                            /** @description Pass as `cursor` for the next page; null on the last page */
-                            next_cursor: string | null;
-                            meta: {
-                                /** @description Per status, plus unassigned and unread, for the same filters except `status` */
-                                counts: {
-                                    total: number;
-                                    new: number;
-                                    open: number;
-                                    pending_human: number;
-                                    snoozed: number;
-                                    resolved: number;
-                                    unassigned: number;
-                                    unread: number;
-                                };
-                                sort: string;
-                                limit: number;
-                                offset: number | null;
-                            };
-                        };
-                    };
-                };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/conversation_not_found",
-                         *       "title": "Not Found",
-                         *       "status": 404,
-                         *       "code": "conversation_not_found",
-                         *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listConversations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1526,183 +546,7 @@ export interface paths {
             cookie?: never;
         };
         /** The seed's quick endpoint: the 50 most recent conversations, no filters */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Conversations, most recent activity first */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "data": [
-                         *         {
-                         *           "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *           "user_identifier": "+14045551000",
-                         *           "platform_type": "webchat",
-                         *           "conversation_started_at": "2026-10-02T14:03:07.123Z",
-                         *           "last_message_at": "2026-11-25T16:40:12.004Z",
-                         *           "is_active": true,
-                         *           "inbox_status": "pending_human",
-                         *           "snoozed_until": null,
-                         *           "assigned_agent_id": null,
-                         *           "priority_level": "high",
-                         *           "priority_reasons": [
-                         *             "Damaged item reported"
-                         *           ],
-                         *           "priority_manual": false,
-                         *           "tags": [
-                         *             "delivery"
-                         *           ],
-                         *           "last_read_at": null,
-                         *           "unread_count": 3,
-                         *           "message_count": 412,
-                         *           "waiting_since": "2026-11-25T16:40:12.004Z",
-                         *           "last_message": {
-                         *             "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                         *             "role": "user",
-                         *             "sender_type": "customer",
-                         *             "preview": "My sofa arrived damaged",
-                         *             "created_at": "2026-11-25T16:40:12.004Z"
-                         *           },
-                         *           "customer": {
-                         *             "customer_id": "C100000",
-                         *             "name": "Ann Lee",
-                         *             "phone": "+14045551000",
-                         *             "email": "ann.lee0@example.com",
-                         *             "verified": true
-                         *           },
-                         *           "sentiment": {
-                         *             "score": -0.62,
-                         *             "label": "negative"
-                         *           },
-                         *           "topics": [
-                         *             "damaged_defective",
-                         *             "delivery_scheduling"
-                         *           ],
-                         *           "handled_by": "human",
-                         *           "handoff": {
-                         *             "reason": "Damaged item",
-                         *             "summary": "…"
-                         *           },
-                         *           "updated_at": "2026-11-25T16:40:12.100Z"
-                         *         }
-                         *       ]
-                         *     }
-                         */
-                        "application/json": {
-                            data: {
-                                /** Format: uuid */
-                                conversation_id: string;
-                                user_identifier: string;
-                                platform_type: string;
-                                conversation_started_at: string;
-                                last_message_at: string;
-                                is_active: boolean;
-                                /** @enum {string} */
-                                inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                                snoozed_until: string | null;
-                                assigned_agent_id: string | null;
-                                /** @enum {string} */
-                                priority_level: "urgent" | "high" | "normal" | "low";
-                                priority_reasons: string[];
-                                priority_manual: boolean;
-                                tags: string[];
-                                last_read_at: string | null;
-                                unread_count: number;
-                                message_count: number;
-                                waiting_since: string | null;
-                                last_message: {
-                                    message_id: string;
-                                    role: string;
-                                    sender_type: string;
-                                    preview: string;
-                                    created_at: string;
-                                } | null;
-                                customer: {
-                                    customer_id: string | null;
-                                    name: string | null;
-                                    phone: string | null;
-                                    email: string | null;
-                                    verified: boolean;
-                                } | null;
-                                sentiment: {
-                                    score: number;
-                                    label: string;
-                                } | null;
-                                topics: string[];
-                                /** @enum {string} */
-                                handled_by: "bot" | "human";
-                                handoff: {
-                                    [key: string]: unknown;
-                                } | null;
-                                updated_at: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listConversationsForInbox"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1719,240 +563,7 @@ export interface paths {
             cookie?: never;
         };
         /** Conversations with activity in the last N hours (newest first, at most 1,000) */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The window in hours, 1–720 */
-                    hours?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Conversations with activity in the window, most recent first */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "data": [
-                         *         {
-                         *           "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *           "user_identifier": "+14045551000",
-                         *           "platform_type": "webchat",
-                         *           "conversation_started_at": "2026-10-02T14:03:07.123Z",
-                         *           "last_message_at": "2026-11-25T16:40:12.004Z",
-                         *           "is_active": true,
-                         *           "inbox_status": "pending_human",
-                         *           "snoozed_until": null,
-                         *           "assigned_agent_id": null,
-                         *           "priority_level": "high",
-                         *           "priority_reasons": [
-                         *             "Damaged item reported"
-                         *           ],
-                         *           "priority_manual": false,
-                         *           "tags": [
-                         *             "delivery"
-                         *           ],
-                         *           "last_read_at": null,
-                         *           "unread_count": 3,
-                         *           "message_count": 412,
-                         *           "waiting_since": "2026-11-25T16:40:12.004Z",
-                         *           "last_message": {
-                         *             "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                         *             "role": "user",
-                         *             "sender_type": "customer",
-                         *             "preview": "My sofa arrived damaged",
-                         *             "created_at": "2026-11-25T16:40:12.004Z"
-                         *           },
-                         *           "customer": {
-                         *             "customer_id": "C100000",
-                         *             "name": "Ann Lee",
-                         *             "phone": "+14045551000",
-                         *             "email": "ann.lee0@example.com",
-                         *             "verified": true
-                         *           },
-                         *           "sentiment": {
-                         *             "score": -0.62,
-                         *             "label": "negative"
-                         *           },
-                         *           "topics": [
-                         *             "damaged_defective",
-                         *             "delivery_scheduling"
-                         *           ],
-                         *           "handled_by": "human",
-                         *           "handoff": {
-                         *             "reason": "Damaged item",
-                         *             "summary": "…"
-                         *           },
-                         *           "updated_at": "2026-11-25T16:40:12.100Z"
-                         *         }
-                         *       ],
-                         *       "hours": 24
-                         *     }
-                         */
-                        "application/json": {
-                            data: {
-                                /** Format: uuid */
-                                conversation_id: string;
-                                user_identifier: string;
-                                platform_type: string;
-                                conversation_started_at: string;
-                                last_message_at: string;
-                                is_active: boolean;
-                                /** @enum {string} */
-                                inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                                snoozed_until: string | null;
-                                assigned_agent_id: string | null;
-                                /** @enum {string} */
-                                priority_level: "urgent" | "high" | "normal" | "low";
-                                priority_reasons: string[];
-                                priority_manual: boolean;
-                                tags: string[];
-                                last_read_at: string | null;
-                                unread_count: number;
-                                message_count: number;
-                                waiting_since: string | null;
-                                last_message: {
-                                    message_id: string;
-                                    role: string;
-                                    sender_type: string;
-                                    preview: string;
-                                    created_at: string;
-                                } | null;
-                                customer: {
-                                    customer_id: string | null;
-                                    name: string | null;
-                                    phone: string | null;
-                                    email: string | null;
-                                    verified: boolean;
-                                } | null;
-                                sentiment: {
-                                    score: number;
-                                    label: string;
-                                } | null;
-                                topics: string[];
-                                /** @enum {string} */
-                                handled_by: "bot" | "human";
-                                handoff: {
-                                    [key: string]: unknown;
-                                } | null;
-                                updated_at: string;
-                            }[];
-                            hours: number;
-                        };
-                    };
-                };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/conversation_not_found",
-                         *       "title": "Not Found",
-                         *       "status": 404,
-                         *       "code": "conversation_not_found",
-                         *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listRecentConversations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1969,481 +580,14 @@ export interface paths {
             cookie?: never;
         };
         /** One conversation */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The conversation id (a UUID) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A conversation as the inbox sees it */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *       "user_identifier": "+14045551000",
-                         *       "platform_type": "webchat",
-                         *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
-                         *       "last_message_at": "2026-11-25T16:40:12.004Z",
-                         *       "is_active": true,
-                         *       "inbox_status": "pending_human",
-                         *       "snoozed_until": null,
-                         *       "assigned_agent_id": null,
-                         *       "priority_level": "high",
-                         *       "priority_reasons": [
-                         *         "Damaged item reported"
-                         *       ],
-                         *       "priority_manual": false,
-                         *       "tags": [
-                         *         "delivery"
-                         *       ],
-                         *       "last_read_at": null,
-                         *       "unread_count": 3,
-                         *       "message_count": 412,
-                         *       "waiting_since": "2026-11-25T16:40:12.004Z",
-                         *       "last_message": {
-                         *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                         *         "role": "user",
-                         *         "sender_type": "customer",
-                         *         "preview": "My sofa arrived damaged",
-                         *         "created_at": "2026-11-25T16:40:12.004Z"
-                         *       },
-                         *       "customer": {
-                         *         "customer_id": "C100000",
-                         *         "name": "Ann Lee",
-                         *         "phone": "+14045551000",
-                         *         "email": "ann.lee0@example.com",
-                         *         "verified": true
-                         *       },
-                         *       "sentiment": {
-                         *         "score": -0.62,
-                         *         "label": "negative"
-                         *       },
-                         *       "topics": [
-                         *         "damaged_defective",
-                         *         "delivery_scheduling"
-                         *       ],
-                         *       "handled_by": "human",
-                         *       "handoff": {
-                         *         "reason": "Damaged item",
-                         *         "summary": "…"
-                         *       },
-                         *       "updated_at": "2026-11-25T16:40:12.100Z"
-                         *     }
-                         */
-                        "application/json": {
-                            /** Format: uuid */
-                            conversation_id: string;
-                            user_identifier: string;
-                            platform_type: string;
-                            conversation_started_at: string;
-                            last_message_at: string;
-                            is_active: boolean;
-                            /** @enum {string} */
-                            inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                            snoozed_until: string | null;
-                            assigned_agent_id: string | null;
-                            /** @enum {string} */
-                            priority_level: "urgent" | "high" | "normal" | "low";
-                            priority_reasons: string[];
-                            priority_manual: boolean;
-                            tags: string[];
-                            last_read_at: string | null;
-                            unread_count: number;
-                            message_count: number;
-                            waiting_since: string | null;
-                            last_message: {
-                                message_id: string;
-                                role: string;
-                                sender_type: string;
-                                preview: string;
-                                created_at: string;
-                            } | null;
-                            customer: {
-                                customer_id: string | null;
-                                name: string | null;
-                                phone: string | null;
-                                email: string | null;
-                                verified: boolean;
-                            } | null;
-                            sentiment: {
-                                score: number;
-                                label: string;
-                            } | null;
-                            topics: string[];
-                            /** @enum {string} */
-                            handled_by: "bot" | "human";
-                            handoff: {
-                                [key: string]: unknown;
-                            } | null;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/conversation_not_found",
-                         *       "title": "Not Found",
-                         *       "status": 404,
-                         *       "code": "conversation_not_found",
-                         *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getConversation"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Change status (snooze), assignee, priority, tags or who handles the conversation */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The conversation id (a UUID) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            /** @description Fields to change. `tags`: an array replaces all tags; `{add, remove}` edits them (tags are trimmed and lower-cased). `priority_level: null` clears a manual priority. `assigned_agent_id: "me"` assigns to the calling key's agent. Resolving or `handled_by: "bot"` returns the conversation to the assistant. */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        inbox_status?: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                        snoozed_until?: string | null;
-                        assigned_agent_id?: string | "me" | null;
-                        priority_level?: ("urgent" | "high" | "normal" | "low") | null;
-                        tags?: string[] | {
-                            add?: string[];
-                            remove?: string[];
-                        };
-                        /** @enum {string} */
-                        handled_by?: "bot" | "human";
-                    };
-                };
-            };
-            responses: {
-                /** @description A conversation as the inbox sees it */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *       "user_identifier": "+14045551000",
-                         *       "platform_type": "webchat",
-                         *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
-                         *       "last_message_at": "2026-11-25T16:40:12.004Z",
-                         *       "is_active": true,
-                         *       "inbox_status": "pending_human",
-                         *       "snoozed_until": null,
-                         *       "assigned_agent_id": null,
-                         *       "priority_level": "high",
-                         *       "priority_reasons": [
-                         *         "Damaged item reported"
-                         *       ],
-                         *       "priority_manual": false,
-                         *       "tags": [
-                         *         "delivery"
-                         *       ],
-                         *       "last_read_at": null,
-                         *       "unread_count": 3,
-                         *       "message_count": 412,
-                         *       "waiting_since": "2026-11-25T16:40:12.004Z",
-                         *       "last_message": {
-                         *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                         *         "role": "user",
-                         *         "sender_type": "customer",
-                         *         "preview": "My sofa arrived damaged",
-                         *         "created_at": "2026-11-25T16:40:12.004Z"
-                         *       },
-                         *       "customer": {
-                         *         "customer_id": "C100000",
-                         *         "name": "Ann Lee",
-                         *         "phone": "+14045551000",
-                         *         "email": "ann.lee0@example.com",
-                         *         "verified": true
-                         *       },
-                         *       "sentiment": {
-                         *         "score": -0.62,
-                         *         "label": "negative"
-                         *       },
-                         *       "topics": [
-                         *         "damaged_defective",
-                         *         "delivery_scheduling"
-                         *       ],
-                         *       "handled_by": "human",
-                         *       "handoff": {
-                         *         "reason": "Damaged item",
-                         *         "summary": "…"
-                         *       },
-                         *       "updated_at": "2026-11-25T16:40:12.100Z"
-                         *     }
-                         */
-                        "application/json": {
-                            /** Format: uuid */
-                            conversation_id: string;
-                            user_identifier: string;
-                            platform_type: string;
-                            conversation_started_at: string;
-                            last_message_at: string;
-                            is_active: boolean;
-                            /** @enum {string} */
-                            inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                            snoozed_until: string | null;
-                            assigned_agent_id: string | null;
-                            /** @enum {string} */
-                            priority_level: "urgent" | "high" | "normal" | "low";
-                            priority_reasons: string[];
-                            priority_manual: boolean;
-                            tags: string[];
-                            last_read_at: string | null;
-                            unread_count: number;
-                            message_count: number;
-                            waiting_since: string | null;
-                            last_message: {
-                                message_id: string;
-                                role: string;
-                                sender_type: string;
-                                preview: string;
-                                created_at: string;
-                            } | null;
-                            customer: {
-                                customer_id: string | null;
-                                name: string | null;
-                                phone: string | null;
-                                email: string | null;
-                                verified: boolean;
-                            } | null;
-                            sentiment: {
-                                score: number;
-                                label: string;
-                            } | null;
-                            topics: string[];
-                            /** @enum {string} */
-                            handled_by: "bot" | "human";
-                            handoff: {
-                                [key: string]: unknown;
-                            } | null;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/conversation_not_found",
-                         *       "title": "Not Found",
-                         *       "status": 404,
-                         *       "code": "conversation_not_found",
-                         *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        patch: operations["updateConversation"];
         trace?: never;
     };
     "/api/conversations/{id}/mark-read": {
@@ -2459,232 +603,7 @@ export interface paths {
          * Mark the conversation read
          * @description Sets `last_read_at` to now: `unread_count` becomes 0. No body. Emits `conversation.read`.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The conversation id (a UUID) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description A conversation as the inbox sees it */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *       "user_identifier": "+14045551000",
-                         *       "platform_type": "webchat",
-                         *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
-                         *       "last_message_at": "2026-11-25T16:40:12.004Z",
-                         *       "is_active": true,
-                         *       "inbox_status": "pending_human",
-                         *       "snoozed_until": null,
-                         *       "assigned_agent_id": null,
-                         *       "priority_level": "high",
-                         *       "priority_reasons": [
-                         *         "Damaged item reported"
-                         *       ],
-                         *       "priority_manual": false,
-                         *       "tags": [
-                         *         "delivery"
-                         *       ],
-                         *       "last_read_at": null,
-                         *       "unread_count": 3,
-                         *       "message_count": 412,
-                         *       "waiting_since": "2026-11-25T16:40:12.004Z",
-                         *       "last_message": {
-                         *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                         *         "role": "user",
-                         *         "sender_type": "customer",
-                         *         "preview": "My sofa arrived damaged",
-                         *         "created_at": "2026-11-25T16:40:12.004Z"
-                         *       },
-                         *       "customer": {
-                         *         "customer_id": "C100000",
-                         *         "name": "Ann Lee",
-                         *         "phone": "+14045551000",
-                         *         "email": "ann.lee0@example.com",
-                         *         "verified": true
-                         *       },
-                         *       "sentiment": {
-                         *         "score": -0.62,
-                         *         "label": "negative"
-                         *       },
-                         *       "topics": [
-                         *         "damaged_defective",
-                         *         "delivery_scheduling"
-                         *       ],
-                         *       "handled_by": "human",
-                         *       "handoff": {
-                         *         "reason": "Damaged item",
-                         *         "summary": "…"
-                         *       },
-                         *       "updated_at": "2026-11-25T16:40:12.100Z"
-                         *     }
-                         */
-                        "application/json": {
-                            /** Format: uuid */
-                            conversation_id: string;
-                            user_identifier: string;
-                            platform_type: string;
-                            conversation_started_at: string;
-                            last_message_at: string;
-                            is_active: boolean;
-                            /** @enum {string} */
-                            inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                            snoozed_until: string | null;
-                            assigned_agent_id: string | null;
-                            /** @enum {string} */
-                            priority_level: "urgent" | "high" | "normal" | "low";
-                            priority_reasons: string[];
-                            priority_manual: boolean;
-                            tags: string[];
-                            last_read_at: string | null;
-                            unread_count: number;
-                            message_count: number;
-                            waiting_since: string | null;
-                            last_message: {
-                                message_id: string;
-                                role: string;
-                                sender_type: string;
-                                preview: string;
-                                created_at: string;
-                            } | null;
-                            customer: {
-                                customer_id: string | null;
-                                name: string | null;
-                                phone: string | null;
-                                email: string | null;
-                                verified: boolean;
-                            } | null;
-                            sentiment: {
-                                score: number;
-                                label: string;
-                            } | null;
-                            topics: string[];
-                            /** @enum {string} */
-                            handled_by: "bot" | "human";
-                            handoff: {
-                                [key: string]: unknown;
-                            } | null;
-                            updated_at: string;
-                        };
-                    };
-                };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/conversation_not_found",
-                         *       "title": "Not Found",
-                         *       "status": 404,
-                         *       "code": "conversation_not_found",
-                         *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["markConversationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2704,78 +623,899 @@ export interface paths {
          * Mark the conversation unread (from its latest customer message)
          * @description Moves `last_read_at` to just before the latest customer message: `unread_count` becomes 1 (0 when the customer never wrote). No body. Emits `conversation.read` with `read: false`.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The conversation id (a UUID) */
-                    id: string;
+        post: operations["markConversationUnread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages in chronological order; page with before / after a message id
+         * @description `content` is exactly as stored, byte for byte (legacy HTML and markers included). With neither `before` nor `after`: the latest `limit` messages.
+         */
+        get: operations["listMessages"];
+        put?: never;
+        /**
+         * A human agent's reply (reaches the customer live) or internal note (never reaches the customer)
+         * @description A reply sets handled_by=human: the assistant stays quiet until the conversation is resolved or handed back. Send `Idempotency-Key` to make retries safe: the same key returns the first message (200) and stores nothing new.
+         */
+        post: operations["postMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customer info, functions used, key topics, sentiment, priority with reasons, and the handoff */
+        get: operations["getConversationSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The event log, oldest first, after a cursor
+         * @description Pass the last `id` you processed as `after`. Ids increase in commit order: resuming after X returns every later event exactly once. `reset: true` means the cursor is older than the retained history: refetch, then resume from `next_after`.
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    createChatCompletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    model?: string;
+                    messages: ({
+                        /** @enum {string} */
+                        role: "system" | "developer" | "user" | "assistant" | "tool" | "function";
+                        content?: string | ({
+                            type: string;
+                            text?: string;
+                        } & {
+                            [key: string]: unknown;
+                        })[] | null;
+                        name?: string;
+                    } & {
+                        [key: string]: unknown;
+                    })[];
+                    /** @default false */
+                    stream?: boolean;
+                    user?: string;
+                    session_id?: string;
+                    user_identifier?: string;
+                    /**
+                     * @default webchat
+                     * @enum {string}
+                     */
+                    platform_type?: "webchat" | "phone" | "sms" | "facebook" | "facebook_messenger" | "instagram" | "whatsapp" | "email";
+                    identity_token?: string;
+                } & {
+                    [key: string]: unknown;
                 };
-                cookie?: never;
             };
-            requestBody?: never;
-            responses: {
-                /** @description A conversation as the inbox sees it */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
+        };
+        responses: {
+            /** @description The answer: JSON, or with `stream: true` a text/event-stream of chat.completion.chunk frames ending with `data: [DONE]` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "chatcmpl-3f0c9a7e2b1d4c5e8f6a7b8c9d0e1f2a",
+                     *       "object": "chat.completion",
+                     *       "created": 1795625412,
+                     *       "model": "woodstock-assistant",
+                     *       "choices": [
+                     *         {
+                     *           "index": 0,
+                     *           "message": {
+                     *             "role": "assistant",
+                     *             "content": "Our Canton showroom is open Monday to Saturday 10am–8pm and Sunday 12pm–6pm."
+                     *           },
+                     *           "finish_reason": "stop"
+                     *         }
+                     *       ],
+                     *       "usage": {
+                     *         "prompt_tokens": 11,
+                     *         "completion_tokens": 19,
+                     *         "total_tokens": 30
+                     *       },
+                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *       "session_id": "5d1c7f0e-7a1e-4c9b-9a77-0c1f1a2b3c4d",
+                     *       "handled_by": "bot",
+                     *       "components": [
+                     *         {
+                     *           "type": "store_directions",
+                     *           "data": {
+                     *             "name": "Canton"
+                     *           },
+                     *           "html": "<div class=\"store-directions\">…</div>"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        object: "chat.completion";
+                        created: number;
+                        model: string;
+                        choices: {
+                            index: number;
+                            message: {
+                                /** @enum {string} */
+                                role: "assistant";
+                                content: string;
+                            };
+                            finish_reason: string;
+                        }[];
+                        usage: {
+                            prompt_tokens: number;
+                            completion_tokens: number;
+                            total_tokens: number;
+                        };
+                        conversation_id: string;
+                        session_id: string | null;
+                        /** @enum {string} */
+                        handled_by: "bot" | "human";
+                        components: {
+                            type: string;
+                            data: unknown;
+                            html: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
                     };
-                    content: {
-                        /**
-                         * @example {
-                         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *       "user_identifier": "+14045551000",
-                         *       "platform_type": "webchat",
-                         *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
-                         *       "last_message_at": "2026-11-25T16:40:12.004Z",
-                         *       "is_active": true,
-                         *       "inbox_status": "pending_human",
-                         *       "snoozed_until": null,
-                         *       "assigned_agent_id": null,
-                         *       "priority_level": "high",
-                         *       "priority_reasons": [
-                         *         "Damaged item reported"
-                         *       ],
-                         *       "priority_manual": false,
-                         *       "tags": [
-                         *         "delivery"
-                         *       ],
-                         *       "last_read_at": null,
-                         *       "unread_count": 3,
-                         *       "message_count": 412,
-                         *       "waiting_since": "2026-11-25T16:40:12.004Z",
-                         *       "last_message": {
-                         *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                         *         "role": "user",
-                         *         "sender_type": "customer",
-                         *         "preview": "My sofa arrived damaged",
-                         *         "created_at": "2026-11-25T16:40:12.004Z"
-                         *       },
-                         *       "customer": {
-                         *         "customer_id": "C100000",
-                         *         "name": "Ann Lee",
-                         *         "phone": "+14045551000",
-                         *         "email": "ann.lee0@example.com",
-                         *         "verified": true
-                         *       },
-                         *       "sentiment": {
-                         *         "score": -0.62,
-                         *         "label": "negative"
-                         *       },
-                         *       "topics": [
-                         *         "damaged_defective",
-                         *         "delivery_scheduling"
-                         *       ],
-                         *       "handled_by": "human",
-                         *       "handoff": {
-                         *         "reason": "Damaged item",
-                         *         "summary": "…"
-                         *       },
-                         *       "updated_at": "2026-11-25T16:40:12.100Z"
-                         *     }
-                         */
-                        "application/json": {
+                    /**
+                     * @example data: {"id":"chatcmpl-3f0c…","object":"chat.completion.chunk","created":1795625412,"model":"woodstock-assistant","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}
+                     *
+                     *     data: {"id":"chatcmpl-3f0c…","object":"chat.completion.chunk","created":1795625412,"model":"woodstock-assistant","choices":[{"index":0,"delta":{"content":"Our Canton showroom"},"finish_reason":null}]}
+                     *
+                     *     data: {"id":"chatcmpl-3f0c…","object":"chat.completion.chunk","created":1795625412,"model":"woodstock-assistant","choices":[{"index":0,"delta":{},"finish_reason":null}],"components":[{"type":"store_directions","data":{},"html":"…"}]}
+                     *
+                     *     data: {"id":"chatcmpl-3f0c…","object":"chat.completion.chunk","created":1795625412,"model":"woodstock-assistant","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"handled_by":"bot"}
+                     *
+                     *     data: [DONE]
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Body over 256 KiB (problem+json) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/payload_too_large",
+                     *       "title": "Payload Too Large",
+                     *       "status": 413,
+                     *       "code": "payload_too_large",
+                     *       "detail": "Request body is too large"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited (problem+json, code `rate_limited`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/rate_limited",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "code": "rate_limited",
+                     *       "detail": "Too many requests: at most 120 per 1 minute. Try again shortly."
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: {
+                /** @description How many of the latest messages, 1–200 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A session id or a user identifier (phone, email) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation and its latest messages, newest last (no internal notes) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "user_identifier": "+14045551000",
+                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *       "session_id": "5d1c7f0e-7a1e-4c9b-9a77-0c1f1a2b3c4d",
+                     *       "handled_by": "bot",
+                     *       "message_count": 2,
+                     *       "messages": [
+                     *         {
+                     *           "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
+                     *           "role": "user",
+                     *           "sender_type": "customer",
+                     *           "sender_name": null,
+                     *           "content": "What are your hours at the Canton store?",
+                     *           "components": null,
+                     *           "function_name": null,
+                     *           "created_at": "2026-11-25T16:40:12.004Z"
+                     *         },
+                     *         {
+                     *           "message_id": "9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f",
+                     *           "role": "assistant",
+                     *           "sender_type": "ai_assistant",
+                     *           "sender_name": "Woodstock Assistant",
+                     *           "content": "Our Canton showroom is open Monday to Saturday 10am–8pm and Sunday 12pm–6pm.",
+                     *           "components": [],
+                     *           "function_name": null,
+                     *           "created_at": "2026-11-25T16:40:12.900Z"
+                     *         }
+                     *       ],
+                     *       "customer_context": null
+                     *     }
+                     */
+                    "application/json": {
+                        user_identifier: string;
+                        conversation_id: string;
+                        session_id: string | null;
+                        handled_by: string;
+                        message_count: number;
+                        messages: {
+                            [key: string]: unknown;
+                        }[];
+                        customer_context: unknown;
+                    };
+                };
+            };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/conversation_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "conversation_not_found",
+                     *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    streamSession: {
+        parameters: {
+            query?: {
+                /** @description Replay events after this event id */
+                after?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The session id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream: `{"type":"message", message}` for each agent reply and `{"type":"handoff", status}` when a human takes over or hands back; each frame has an `id:` (the event id) for Last-Event-ID resume */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example retry: 2000
+                     *     : connected
+                     *
+                     *     id: 1043
+                     *     data: {"type":"handoff","status":"pending_human"}
+                     *
+                     *     id: 1051
+                     *     data: {"type":"message","message":{"message_id":"5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d","role":"assistant","sender_type":"business_rep","sender_name":"Tasha Reed","content":"Hi Ann, this is Tasha.","components":null,"function_name":null,"created_at":"2026-11-25T16:45:00.000Z"}}
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/conversation_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "conversation_not_found",
+                     *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key's name, and the agent it belongs to (if any) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "name": "inbox-team",
+                     *       "agent_id": null,
+                     *       "agent_name": null,
+                     *       "kind": "key"
+                     *     }
+                     */
+                    "application/json": {
+                        name: string;
+                        agent_id: string | null;
+                        agent_name: string | null;
+                        kind: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Agents */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "agent_id": "3c9a8b7d-1e2f-4a5b-8c6d-7e8f9a0b1c2d",
+                     *           "name": "Tasha Reed",
+                     *           "email": "tasha.reed@woodstockoutlet.example"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            agent_id: string;
+                            name: string;
+                            email: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listConversations: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–200 */
+                limit?: number;
+                /** @description Opaque: the previous page's `next_cursor`. Send the same filters and sort with it. */
+                cursor?: string;
+                /** @description Legacy offset paging (kept for older clients); not stable while conversations change. Not with `cursor`. */
+                offset?: number;
+                /** @description Platform(s), e.g. `webchat`, `sms`; repeat or comma-separate for several */
+                platform?: string | string[];
+                /** @description Inbox status(es): `new`, `open`, `pending_human`, `snoozed`, `resolved`; repeat or comma-separate */
+                status?: string | string[];
+                /** @description An agent id, `unassigned`, or `me` (the calling key's agent) */
+                assigned_agent_id?: "unassigned" | "me" | string;
+                /** @description Priority level(s): `urgent`, `high`, `normal`, `low`; repeat or comma-separate */
+                priority?: string | string[];
+                /** @description Tag(s); a conversation must have every tag given. Repeatable. */
+                tag?: string | string[];
+                /** @description `true`: only conversations with customer messages since `last_read_at`; `false`: only read ones */
+                unread?: "0" | "1" | "true" | "false";
+                /** @description Only active conversations (default `true`) */
+                active_only?: "0" | "1" | "true" | "false";
+                /** @description Who answers the customer: the assistant (`bot`) or an agent (`human`) */
+                handled_by?: "bot" | "human";
+                /** @description Only conversations changed at or after this ISO 8601 time */
+                updated_since?: string;
+                /** @description Full-text search over message text and customer name, phone, email and id */
+                q?: string;
+                /** @description `last_message_at` (newest first, default), `priority` (urgent first), `waiting_since` (longest waiting first), `created_at` (newest first) */
+                sort?: "last_message_at" | "priority" | "waiting_since" | "created_at";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of conversations, the cursor of the next page, and counts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *           "user_identifier": "+14045551000",
+                     *           "platform_type": "webchat",
+                     *           "conversation_started_at": "2026-10-02T14:03:07.123Z",
+                     *           "last_message_at": "2026-11-25T16:40:12.004Z",
+                     *           "is_active": true,
+                     *           "inbox_status": "pending_human",
+                     *           "snoozed_until": null,
+                     *           "assigned_agent_id": null,
+                     *           "priority_level": "high",
+                     *           "priority_reasons": [
+                     *             "Damaged item reported"
+                     *           ],
+                     *           "priority_manual": false,
+                     *           "tags": [
+                     *             "delivery"
+                     *           ],
+                     *           "last_read_at": null,
+                     *           "unread_count": 3,
+                     *           "message_count": 412,
+                     *           "waiting_since": "2026-11-25T16:40:12.004Z",
+                     *           "last_message": {
+                     *             "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
+                     *             "role": "user",
+                     *             "sender_type": "customer",
+                     *             "preview": "My sofa arrived damaged",
+                     *             "created_at": "2026-11-25T16:40:12.004Z"
+                     *           },
+                     *           "customer": {
+                     *             "customer_id": "C100000",
+                     *             "name": "Ann Lee",
+                     *             "phone": "+14045551000",
+                     *             "email": "ann.lee0@example.com",
+                     *             "verified": true
+                     *           },
+                     *           "sentiment": {
+                     *             "score": -0.62,
+                     *             "label": "negative"
+                     *           },
+                     *           "topics": [
+                     *             "damaged_defective",
+                     *             "delivery_scheduling"
+                     *           ],
+                     *           "handled_by": "human",
+                     *           "handoff": {
+                     *             "reason": "Damaged item",
+                     *             "summary": "…"
+                     *           },
+                     *           "updated_at": "2026-11-25T16:40:12.100Z"
+                     *         }
+                     *       ],
+                     *       "next_cursor": "eyJrIjoiMjAyNi0xMS0yNVQxNjo0MDoxMi4wMDRaIiwiaWQiOiI2ZjFkMmMzYiJ9",
+                     *       "meta": {
+                     *         "counts": {
+                     *           "total": 221,
+                     *           "new": 40,
+                     *           "open": 96,
+                     *           "pending_human": 12,
+                     *           "snoozed": 3,
+                     *           "resolved": 70,
+                     *           "unassigned": 150,
+                     *           "unread": 58
+                     *         },
+                     *         "sort": "last_message_at",
+                     *         "limit": 50,
+                     *         "offset": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
                             /** Format: uuid */
                             conversation_id: string;
                             user_identifier: string;
@@ -2821,997 +1561,2274 @@ export interface paths {
                                 [key: string]: unknown;
                             } | null;
                             updated_at: string;
-                        };
-                    };
-                };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/conversation_not_found",
-                         *       "title": "Not Found",
-                         *       "status": 404,
-                         *       "code": "conversation_not_found",
-                         *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/conversations/{id}/messages": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Messages in chronological order; page with before / after a message id
-         * @description `content` is exactly as stored, byte for byte (legacy HTML and markers included). With neither `before` nor `after`: the latest `limit` messages.
-         */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description Page size, 1–500 */
-                    limit?: number;
-                    /** @description A message id: the `limit` messages just before it (page backwards) */
-                    before?: string;
-                    /** @description A message id: the `limit` messages just after it (page forwards) */
-                    after?: string;
-                };
-                header?: never;
-                path: {
-                    /** @description The conversation id (a UUID) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Messages in chronological order */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "data": [
-                         *         {
-                         *           "message_id": "9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f",
-                         *           "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *           "role": "assistant",
-                         *           "sender_type": "ai_assistant",
-                         *           "sender_name": "Woodstock Assistant",
-                         *           "content": "<div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div>\n\n**Function Result (getCustomerByPhone):** {\"entry\":[{\"customerid\":\"C100000\",\"firstname\":\"Ann\",\"lastname\":\"Lee\",\"email\":\"ann.lee0@example.com\"}]}",
-                         *           "components": null,
-                         *           "function_name": "getCustomerByPhone",
-                         *           "function_input": {
-                         *             "phone": "404-555-1000"
-                         *           },
-                         *           "function_output": {
-                         *             "entry": [
-                         *               {
-                         *                 "customerid": "C100000",
-                         *                 "firstname": "Ann",
-                         *                 "lastname": "Lee",
-                         *                 "email": "ann.lee0@example.com"
-                         *               }
-                         *             ]
-                         *           },
-                         *           "function_status": "success",
-                         *           "is_internal_note": false,
-                         *           "created_at": "2026-11-25T16:40:12.004Z"
-                         *         }
-                         *       ],
-                         *       "has_more": true
-                         *     }
-                         */
-                        "application/json": {
-                            data: {
-                                message_id: string;
-                                conversation_id: string;
-                                role: string;
-                                sender_type: string | null;
-                                sender_name: string | null;
-                                content: string;
-                                components: unknown[] | null;
-                                function_name: string | null;
-                                function_input: unknown;
-                                function_output: unknown;
-                                function_status: string | null;
-                                is_internal_note: boolean;
-                                created_at: string;
-                            }[];
-                            /** @description More messages lie beyond this page in the paging direction (before the first, or after the last with `after`) */
-                            has_more: boolean;
-                        };
-                    };
-                };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/conversation_not_found",
-                         *       "title": "Not Found",
-                         *       "status": 404,
-                         *       "code": "conversation_not_found",
-                         *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /**
-         * A human agent's reply (reaches the customer live) or internal note (never reaches the customer)
-         * @description A reply sets handled_by=human: the assistant stays quiet until the conversation is resolved or handed back. Send `Idempotency-Key` to make retries safe: the same key returns the first message (200) and stores nothing new.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description Any unique string per intended message (e.g. a UUID). A retry with the same key returns the first message and stores nothing new. */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    /** @description The conversation id (a UUID) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            /** @description `is_internal_note: true` stores a note only agents see; otherwise the customer receives the reply live. `sender_name` defaults to the key's agent name (or the key's name). */
-            requestBody: {
-                content: {
-                    "application/json": {
-                        content: string;
-                        sender_name?: string;
-                        /** @default false */
-                        is_internal_note?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Already stored under this Idempotency-Key: the first message, nothing new stored */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "message_id": "9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f",
-                         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *       "role": "assistant",
-                         *       "sender_type": "ai_assistant",
-                         *       "sender_name": "Woodstock Assistant",
-                         *       "content": "<div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div>\n\n**Function Result (getCustomerByPhone):** {\"entry\":[{\"customerid\":\"C100000\",\"firstname\":\"Ann\",\"lastname\":\"Lee\",\"email\":\"ann.lee0@example.com\"}]}",
-                         *       "components": null,
-                         *       "function_name": "getCustomerByPhone",
-                         *       "function_input": {
-                         *         "phone": "404-555-1000"
-                         *       },
-                         *       "function_output": {
-                         *         "entry": [
-                         *           {
-                         *             "customerid": "C100000",
-                         *             "firstname": "Ann",
-                         *             "lastname": "Lee",
-                         *             "email": "ann.lee0@example.com"
-                         *           }
-                         *         ]
-                         *       },
-                         *       "function_status": "success",
-                         *       "is_internal_note": false,
-                         *       "created_at": "2026-11-25T16:40:12.004Z"
-                         *     }
-                         */
-                        "application/json": {
-                            message_id: string;
-                            conversation_id: string;
-                            role: string;
-                            sender_type: string | null;
-                            sender_name: string | null;
-                            content: string;
-                            components: unknown[] | null;
-                            function_name: string | null;
-                            function_input: unknown;
-                            function_output: unknown;
-                            function_status: string | null;
-                            is_internal_note: boolean;
-                            created_at: string;
-                        };
-                    };
-                };
-                /** @description Stored and sent */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "message_id": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
-                         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *       "role": "assistant",
-                         *       "sender_type": "business_rep",
-                         *       "sender_name": "Tasha Reed",
-                         *       "content": "Hi Ann, this is Tasha. I'm sorry about the damage; we'll send a replacement this week.",
-                         *       "components": null,
-                         *       "function_name": null,
-                         *       "function_input": null,
-                         *       "function_output": null,
-                         *       "function_status": null,
-                         *       "is_internal_note": false,
-                         *       "created_at": "2026-11-25T16:40:12.004Z"
-                         *     }
-                         */
-                        "application/json": {
-                            message_id: string;
-                            conversation_id: string;
-                            role: string;
-                            sender_type: string | null;
-                            sender_name: string | null;
-                            content: string;
-                            components: unknown[] | null;
-                            function_name: string | null;
-                            function_input: unknown;
-                            function_output: unknown;
-                            function_status: string | null;
-                            is_internal_note: boolean;
-                            created_at: string;
-                        };
-                    };
-                };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/conversation_not_found",
-                         *       "title": "Not Found",
-                         *       "status": 404,
-                         *       "code": "conversation_not_found",
-                         *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/conversations/{id}/summary": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Customer info, functions used, key topics, sentiment, priority with reasons, and the handoff */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description The conversation id (a UUID) */
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description The conversation summary */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *       "customer_info": {
-                         *         "identity": "verified",
-                         *         "customer_id": "C100000",
-                         *         "name": "Ann Lee",
-                         *         "phone": "+14045551000",
-                         *         "email": "ann.lee0@example.com",
-                         *         "user_identifier": "+14045551000",
-                         *         "platform_type": "webchat"
-                         *       },
-                         *       "functions_used": [
-                         *         {
-                         *           "name": "getCustomerByPhone",
-                         *           "count": 1,
-                         *           "successes": 1,
-                         *           "failures": 0,
-                         *           "last_used_at": "2026-11-25T16:38:40.000Z"
-                         *         }
-                         *       ],
-                         *       "key_topics": [
-                         *         "damaged_defective",
-                         *         "delivery_scheduling"
-                         *       ],
-                         *       "sentiment": {
-                         *         "score": -0.62,
-                         *         "label": "negative"
-                         *       },
-                         *       "priority_level": "high",
-                         *       "priority_reasons": [
-                         *         "Damaged item reported"
-                         *       ],
-                         *       "priority_manual": false,
-                         *       "handoff": {
-                         *         "reason": "Damaged item",
-                         *         "summary": "Sofa delivered with a torn cushion; customer wants a replacement.",
-                         *         "assistant_steps": [
-                         *           "getCustomerByPhone",
-                         *           "getOrdersByCustomer"
-                         *         ]
-                         *       },
-                         *       "summary": "Customer reports a damaged sofa from order 0012345 and asks for a replacement.",
-                         *       "inbox_status": "pending_human",
-                         *       "handled_by": "human",
-                         *       "message_count": 412,
-                         *       "waiting_since": "2026-11-25T16:40:12.004Z",
-                         *       "enriched_at": "2026-11-25T16:40:13.000Z"
-                         *     }
-                         */
-                        "application/json": {
-                            conversation_id: string;
-                            /** @description `identity` (`verified`, `claimed` or `unknown`), `customer_id`, `name`, `phone`, `email`, `user_identifier`, `platform_type`, plus what enrichment learnt */
-                            customer_info: {
-                                [key: string]: unknown;
+                        }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
+                        next_cursor: string | null;
+                        meta: {
+                            /** @description Per status, plus unassigned and unread, for the same filters except `status` */
+                            counts: {
+                                total: number;
+                                new: number;
+                                open: number;
+                                pending_human: number;
+                                snoozed: number;
+                                resolved: number;
+                                unassigned: number;
+                                unread: number;
                             };
-                            functions_used: {
-                                name: string;
-                                count: number;
-                                successes: number;
-                                failures: number;
-                                last_used_at: string | null;
-                            }[];
-                            key_topics: string[];
+                            sort: string;
+                            limit: number;
+                            offset: number | null;
+                        };
+                    };
+                };
+            };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/conversation_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "conversation_not_found",
+                     *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listConversationsForInbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Conversations, most recent activity first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *           "user_identifier": "+14045551000",
+                     *           "platform_type": "webchat",
+                     *           "conversation_started_at": "2026-10-02T14:03:07.123Z",
+                     *           "last_message_at": "2026-11-25T16:40:12.004Z",
+                     *           "is_active": true,
+                     *           "inbox_status": "pending_human",
+                     *           "snoozed_until": null,
+                     *           "assigned_agent_id": null,
+                     *           "priority_level": "high",
+                     *           "priority_reasons": [
+                     *             "Damaged item reported"
+                     *           ],
+                     *           "priority_manual": false,
+                     *           "tags": [
+                     *             "delivery"
+                     *           ],
+                     *           "last_read_at": null,
+                     *           "unread_count": 3,
+                     *           "message_count": 412,
+                     *           "waiting_since": "2026-11-25T16:40:12.004Z",
+                     *           "last_message": {
+                     *             "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
+                     *             "role": "user",
+                     *             "sender_type": "customer",
+                     *             "preview": "My sofa arrived damaged",
+                     *             "created_at": "2026-11-25T16:40:12.004Z"
+                     *           },
+                     *           "customer": {
+                     *             "customer_id": "C100000",
+                     *             "name": "Ann Lee",
+                     *             "phone": "+14045551000",
+                     *             "email": "ann.lee0@example.com",
+                     *             "verified": true
+                     *           },
+                     *           "sentiment": {
+                     *             "score": -0.62,
+                     *             "label": "negative"
+                     *           },
+                     *           "topics": [
+                     *             "damaged_defective",
+                     *             "delivery_scheduling"
+                     *           ],
+                     *           "handled_by": "human",
+                     *           "handoff": {
+                     *             "reason": "Damaged item",
+                     *             "summary": "…"
+                     *           },
+                     *           "updated_at": "2026-11-25T16:40:12.100Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            conversation_id: string;
+                            user_identifier: string;
+                            platform_type: string;
+                            conversation_started_at: string;
+                            last_message_at: string;
+                            is_active: boolean;
+                            /** @enum {string} */
+                            inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
+                            snoozed_until: string | null;
+                            assigned_agent_id: string | null;
+                            /** @enum {string} */
+                            priority_level: "urgent" | "high" | "normal" | "low";
+                            priority_reasons: string[];
+                            priority_manual: boolean;
+                            tags: string[];
+                            last_read_at: string | null;
+                            unread_count: number;
+                            message_count: number;
+                            waiting_since: string | null;
+                            last_message: {
+                                message_id: string;
+                                role: string;
+                                sender_type: string;
+                                preview: string;
+                                created_at: string;
+                            } | null;
+                            customer: {
+                                customer_id: string | null;
+                                name: string | null;
+                                phone: string | null;
+                                email: string | null;
+                                verified: boolean;
+                            } | null;
                             sentiment: {
                                 score: number;
                                 label: string;
-                            };
-                            priority_level: string;
-                            priority_reasons: string[];
-                            priority_manual: boolean;
-                            /** @description The handoff request (reason, summary, priority, customer, `assistant_steps`) when the assistant asked for a human */
+                            } | null;
+                            topics: string[];
+                            /** @enum {string} */
+                            handled_by: "bot" | "human";
                             handoff: {
                                 [key: string]: unknown;
                             } | null;
-                            summary: string | null;
-                            inbox_status: string;
-                            handled_by: string;
-                            message_count: number;
-                            waiting_since: string | null;
-                            enriched_at: string | null;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                            updated_at: string;
+                        }[];
                     };
                 };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/conversation_not_found",
-                         *       "title": "Not Found",
-                         *       "status": 404,
-                         *       "code": "conversation_not_found",
-                         *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
             };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
     };
-    "/api/events": {
+    listRecentConversations: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The window in hours, 1–720 */
+                hours?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * The event log, oldest first, after a cursor
-         * @description Pass the last `id` you processed as `after`. Ids increase in commit order: resuming after X returns every later event exactly once. `reset: true` means the cursor is older than the retained history: refetch, then resume from `next_after`.
-         */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description The last event id you processed (0: from the oldest retained) */
-                    after?: number;
-                    /** @description Page size, 1–1000 */
-                    limit?: number;
-                    /** @description Only this conversation's events */
-                    conversation_id?: string;
-                    /** @description Only these event types; repeat or comma-separate */
-                    type?: string | string[];
+        requestBody?: never;
+        responses: {
+            /** @description Conversations with activity in the window, most recent first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                header?: never;
-                path?: never;
-                cookie?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *           "user_identifier": "+14045551000",
+                     *           "platform_type": "webchat",
+                     *           "conversation_started_at": "2026-10-02T14:03:07.123Z",
+                     *           "last_message_at": "2026-11-25T16:40:12.004Z",
+                     *           "is_active": true,
+                     *           "inbox_status": "pending_human",
+                     *           "snoozed_until": null,
+                     *           "assigned_agent_id": null,
+                     *           "priority_level": "high",
+                     *           "priority_reasons": [
+                     *             "Damaged item reported"
+                     *           ],
+                     *           "priority_manual": false,
+                     *           "tags": [
+                     *             "delivery"
+                     *           ],
+                     *           "last_read_at": null,
+                     *           "unread_count": 3,
+                     *           "message_count": 412,
+                     *           "waiting_since": "2026-11-25T16:40:12.004Z",
+                     *           "last_message": {
+                     *             "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
+                     *             "role": "user",
+                     *             "sender_type": "customer",
+                     *             "preview": "My sofa arrived damaged",
+                     *             "created_at": "2026-11-25T16:40:12.004Z"
+                     *           },
+                     *           "customer": {
+                     *             "customer_id": "C100000",
+                     *             "name": "Ann Lee",
+                     *             "phone": "+14045551000",
+                     *             "email": "ann.lee0@example.com",
+                     *             "verified": true
+                     *           },
+                     *           "sentiment": {
+                     *             "score": -0.62,
+                     *             "label": "negative"
+                     *           },
+                     *           "topics": [
+                     *             "damaged_defective",
+                     *             "delivery_scheduling"
+                     *           ],
+                     *           "handled_by": "human",
+                     *           "handoff": {
+                     *             "reason": "Damaged item",
+                     *             "summary": "…"
+                     *           },
+                     *           "updated_at": "2026-11-25T16:40:12.100Z"
+                     *         }
+                     *       ],
+                     *       "hours": 24
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            conversation_id: string;
+                            user_identifier: string;
+                            platform_type: string;
+                            conversation_started_at: string;
+                            last_message_at: string;
+                            is_active: boolean;
+                            /** @enum {string} */
+                            inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
+                            snoozed_until: string | null;
+                            assigned_agent_id: string | null;
+                            /** @enum {string} */
+                            priority_level: "urgent" | "high" | "normal" | "low";
+                            priority_reasons: string[];
+                            priority_manual: boolean;
+                            tags: string[];
+                            last_read_at: string | null;
+                            unread_count: number;
+                            message_count: number;
+                            waiting_since: string | null;
+                            last_message: {
+                                message_id: string;
+                                role: string;
+                                sender_type: string;
+                                preview: string;
+                                created_at: string;
+                            } | null;
+                            customer: {
+                                customer_id: string | null;
+                                name: string | null;
+                                phone: string | null;
+                                email: string | null;
+                                verified: boolean;
+                            } | null;
+                            sentiment: {
+                                score: number;
+                                label: string;
+                            } | null;
+                            topics: string[];
+                            /** @enum {string} */
+                            handled_by: "bot" | "human";
+                            handoff: {
+                                [key: string]: unknown;
+                            } | null;
+                            updated_at: string;
+                        }[];
+                        hours: number;
+                    };
+                };
             };
-            requestBody?: never;
-            responses: {
-                /** @description Events after the cursor, oldest first */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "data": [
-                         *         {
-                         *           "id": 1042,
-                         *           "type": "message.created",
-                         *           "occurred_at": "2026-11-25T16:40:12.004Z",
-                         *           "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *           "data": {
-                         *             "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *             "source": "woodstock_ai",
-                         *             "message": {
-                         *               "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                         *               "role": "user",
-                         *               "sender_type": "customer",
-                         *               "content": "My sofa arrived damaged",
-                         *               "function_name": null
-                         *             },
-                         *             "timestamp": "2026-11-25T16:40:12.004Z"
-                         *           }
-                         *         },
-                         *         {
-                         *           "id": 1043,
-                         *           "type": "conversation.updated",
-                         *           "occurred_at": "2026-11-25T16:41:02.310Z",
-                         *           "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                         *           "data": {
-                         *             "changes": {
-                         *               "inbox_status": {
-                         *                 "from": "open",
-                         *                 "to": "pending_human"
-                         *               },
-                         *               "handled_by": {
-                         *                 "from": "bot",
-                         *                 "to": "human"
-                         *               }
-                         *             }
-                         *           }
-                         *         }
-                         *       ],
-                         *       "next_after": 1043,
-                         *       "reset": false
-                         *     }
-                         */
-                        "application/json": {
-                            data: {
-                                /** @description The cursor: increases in commit order; the same id as the webhook-id header and the WebSocket frame */
-                                id: number;
-                                /** @description `message.created`, `conversation.created`, `conversation.updated`, `conversation.read`, `conversation.handoff_requested`, `conversation.enriched` */
-                                type: string;
-                                occurred_at: string;
-                                conversation_id: string | null;
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                            }[];
-                            /** @description Pass as `after` next time */
-                            next_after: number;
-                            /** @description true: `after` was older than the retained history; refetch state, then resume from `next_after` */
-                            reset: boolean;
-                        };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
-                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/validation_failed",
-                         *       "title": "Bad Request",
-                         *       "status": 400,
-                         *       "code": "validation_failed",
-                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
-                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/unauthorized",
-                         *       "title": "Unauthorized",
-                         *       "status": 401,
-                         *       "code": "unauthorized",
-                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+            };
+            /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/conversation_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "conversation_not_found",
+                     *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
-                /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/conversation_not_found",
-                         *       "title": "Not Found",
-                         *       "status": 404,
-                         *       "code": "conversation_not_found",
-                         *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
                 };
-                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        /**
-                         * @example {
-                         *       "type": "https://woodstock.example/problems/service_unavailable",
-                         *       "title": "Service Unavailable",
-                         *       "status": 503,
-                         *       "code": "service_unavailable",
-                         *       "detail": "The database is unreachable; try again shortly"
-                         *     }
-                         */
-                        "application/problem+json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail: string;
-                            code: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
             };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    };
+    getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A conversation as the inbox sees it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *       "user_identifier": "+14045551000",
+                     *       "platform_type": "webchat",
+                     *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
+                     *       "last_message_at": "2026-11-25T16:40:12.004Z",
+                     *       "is_active": true,
+                     *       "inbox_status": "pending_human",
+                     *       "snoozed_until": null,
+                     *       "assigned_agent_id": null,
+                     *       "priority_level": "high",
+                     *       "priority_reasons": [
+                     *         "Damaged item reported"
+                     *       ],
+                     *       "priority_manual": false,
+                     *       "tags": [
+                     *         "delivery"
+                     *       ],
+                     *       "last_read_at": null,
+                     *       "unread_count": 3,
+                     *       "message_count": 412,
+                     *       "waiting_since": "2026-11-25T16:40:12.004Z",
+                     *       "last_message": {
+                     *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
+                     *         "role": "user",
+                     *         "sender_type": "customer",
+                     *         "preview": "My sofa arrived damaged",
+                     *         "created_at": "2026-11-25T16:40:12.004Z"
+                     *       },
+                     *       "customer": {
+                     *         "customer_id": "C100000",
+                     *         "name": "Ann Lee",
+                     *         "phone": "+14045551000",
+                     *         "email": "ann.lee0@example.com",
+                     *         "verified": true
+                     *       },
+                     *       "sentiment": {
+                     *         "score": -0.62,
+                     *         "label": "negative"
+                     *       },
+                     *       "topics": [
+                     *         "damaged_defective",
+                     *         "delivery_scheduling"
+                     *       ],
+                     *       "handled_by": "human",
+                     *       "handoff": {
+                     *         "reason": "Damaged item",
+                     *         "summary": "…"
+                     *       },
+                     *       "updated_at": "2026-11-25T16:40:12.100Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        conversation_id: string;
+                        user_identifier: string;
+                        platform_type: string;
+                        conversation_started_at: string;
+                        last_message_at: string;
+                        is_active: boolean;
+                        /** @enum {string} */
+                        inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
+                        snoozed_until: string | null;
+                        assigned_agent_id: string | null;
+                        /** @enum {string} */
+                        priority_level: "urgent" | "high" | "normal" | "low";
+                        priority_reasons: string[];
+                        priority_manual: boolean;
+                        tags: string[];
+                        last_read_at: string | null;
+                        unread_count: number;
+                        message_count: number;
+                        waiting_since: string | null;
+                        last_message: {
+                            message_id: string;
+                            role: string;
+                            sender_type: string;
+                            preview: string;
+                            created_at: string;
+                        } | null;
+                        customer: {
+                            customer_id: string | null;
+                            name: string | null;
+                            phone: string | null;
+                            email: string | null;
+                            verified: boolean;
+                        } | null;
+                        sentiment: {
+                            score: number;
+                            label: string;
+                        } | null;
+                        topics: string[];
+                        /** @enum {string} */
+                        handled_by: "bot" | "human";
+                        handoff: {
+                            [key: string]: unknown;
+                        } | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/conversation_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "conversation_not_found",
+                     *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    updateConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Fields to change. `tags`: an array replaces all tags; `{add, remove}` edits them (tags are trimmed and lower-cased). `priority_level: null` clears a manual priority. `assigned_agent_id: "me"` assigns to the calling key's agent. Resolving or `handled_by: "bot"` returns the conversation to the assistant. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    inbox_status?: "new" | "open" | "pending_human" | "snoozed" | "resolved";
+                    snoozed_until?: string | null;
+                    assigned_agent_id?: string | "me" | null;
+                    priority_level?: ("urgent" | "high" | "normal" | "low") | null;
+                    tags?: string[] | {
+                        add?: string[];
+                        remove?: string[];
+                    };
+                    /** @enum {string} */
+                    handled_by?: "bot" | "human";
+                };
+            };
+        };
+        responses: {
+            /** @description A conversation as the inbox sees it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *       "user_identifier": "+14045551000",
+                     *       "platform_type": "webchat",
+                     *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
+                     *       "last_message_at": "2026-11-25T16:40:12.004Z",
+                     *       "is_active": true,
+                     *       "inbox_status": "pending_human",
+                     *       "snoozed_until": null,
+                     *       "assigned_agent_id": null,
+                     *       "priority_level": "high",
+                     *       "priority_reasons": [
+                     *         "Damaged item reported"
+                     *       ],
+                     *       "priority_manual": false,
+                     *       "tags": [
+                     *         "delivery"
+                     *       ],
+                     *       "last_read_at": null,
+                     *       "unread_count": 3,
+                     *       "message_count": 412,
+                     *       "waiting_since": "2026-11-25T16:40:12.004Z",
+                     *       "last_message": {
+                     *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
+                     *         "role": "user",
+                     *         "sender_type": "customer",
+                     *         "preview": "My sofa arrived damaged",
+                     *         "created_at": "2026-11-25T16:40:12.004Z"
+                     *       },
+                     *       "customer": {
+                     *         "customer_id": "C100000",
+                     *         "name": "Ann Lee",
+                     *         "phone": "+14045551000",
+                     *         "email": "ann.lee0@example.com",
+                     *         "verified": true
+                     *       },
+                     *       "sentiment": {
+                     *         "score": -0.62,
+                     *         "label": "negative"
+                     *       },
+                     *       "topics": [
+                     *         "damaged_defective",
+                     *         "delivery_scheduling"
+                     *       ],
+                     *       "handled_by": "human",
+                     *       "handoff": {
+                     *         "reason": "Damaged item",
+                     *         "summary": "…"
+                     *       },
+                     *       "updated_at": "2026-11-25T16:40:12.100Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        conversation_id: string;
+                        user_identifier: string;
+                        platform_type: string;
+                        conversation_started_at: string;
+                        last_message_at: string;
+                        is_active: boolean;
+                        /** @enum {string} */
+                        inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
+                        snoozed_until: string | null;
+                        assigned_agent_id: string | null;
+                        /** @enum {string} */
+                        priority_level: "urgent" | "high" | "normal" | "low";
+                        priority_reasons: string[];
+                        priority_manual: boolean;
+                        tags: string[];
+                        last_read_at: string | null;
+                        unread_count: number;
+                        message_count: number;
+                        waiting_since: string | null;
+                        last_message: {
+                            message_id: string;
+                            role: string;
+                            sender_type: string;
+                            preview: string;
+                            created_at: string;
+                        } | null;
+                        customer: {
+                            customer_id: string | null;
+                            name: string | null;
+                            phone: string | null;
+                            email: string | null;
+                            verified: boolean;
+                        } | null;
+                        sentiment: {
+                            score: number;
+                            label: string;
+                        } | null;
+                        topics: string[];
+                        /** @enum {string} */
+                        handled_by: "bot" | "human";
+                        handoff: {
+                            [key: string]: unknown;
+                        } | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/conversation_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "conversation_not_found",
+                     *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    markConversationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A conversation as the inbox sees it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *       "user_identifier": "+14045551000",
+                     *       "platform_type": "webchat",
+                     *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
+                     *       "last_message_at": "2026-11-25T16:40:12.004Z",
+                     *       "is_active": true,
+                     *       "inbox_status": "pending_human",
+                     *       "snoozed_until": null,
+                     *       "assigned_agent_id": null,
+                     *       "priority_level": "high",
+                     *       "priority_reasons": [
+                     *         "Damaged item reported"
+                     *       ],
+                     *       "priority_manual": false,
+                     *       "tags": [
+                     *         "delivery"
+                     *       ],
+                     *       "last_read_at": null,
+                     *       "unread_count": 3,
+                     *       "message_count": 412,
+                     *       "waiting_since": "2026-11-25T16:40:12.004Z",
+                     *       "last_message": {
+                     *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
+                     *         "role": "user",
+                     *         "sender_type": "customer",
+                     *         "preview": "My sofa arrived damaged",
+                     *         "created_at": "2026-11-25T16:40:12.004Z"
+                     *       },
+                     *       "customer": {
+                     *         "customer_id": "C100000",
+                     *         "name": "Ann Lee",
+                     *         "phone": "+14045551000",
+                     *         "email": "ann.lee0@example.com",
+                     *         "verified": true
+                     *       },
+                     *       "sentiment": {
+                     *         "score": -0.62,
+                     *         "label": "negative"
+                     *       },
+                     *       "topics": [
+                     *         "damaged_defective",
+                     *         "delivery_scheduling"
+                     *       ],
+                     *       "handled_by": "human",
+                     *       "handoff": {
+                     *         "reason": "Damaged item",
+                     *         "summary": "…"
+                     *       },
+                     *       "updated_at": "2026-11-25T16:40:12.100Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        conversation_id: string;
+                        user_identifier: string;
+                        platform_type: string;
+                        conversation_started_at: string;
+                        last_message_at: string;
+                        is_active: boolean;
+                        /** @enum {string} */
+                        inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
+                        snoozed_until: string | null;
+                        assigned_agent_id: string | null;
+                        /** @enum {string} */
+                        priority_level: "urgent" | "high" | "normal" | "low";
+                        priority_reasons: string[];
+                        priority_manual: boolean;
+                        tags: string[];
+                        last_read_at: string | null;
+                        unread_count: number;
+                        message_count: number;
+                        waiting_since: string | null;
+                        last_message: {
+                            message_id: string;
+                            role: string;
+                            sender_type: string;
+                            preview: string;
+                            created_at: string;
+                        } | null;
+                        customer: {
+                            customer_id: string | null;
+                            name: string | null;
+                            phone: string | null;
+                            email: string | null;
+                            verified: boolean;
+                        } | null;
+                        sentiment: {
+                            score: number;
+                            label: string;
+                        } | null;
+                        topics: string[];
+                        /** @enum {string} */
+                        handled_by: "bot" | "human";
+                        handoff: {
+                            [key: string]: unknown;
+                        } | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/conversation_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "conversation_not_found",
+                     *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    markConversationUnread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A conversation as the inbox sees it */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *       "user_identifier": "+14045551000",
+                     *       "platform_type": "webchat",
+                     *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
+                     *       "last_message_at": "2026-11-25T16:40:12.004Z",
+                     *       "is_active": true,
+                     *       "inbox_status": "pending_human",
+                     *       "snoozed_until": null,
+                     *       "assigned_agent_id": null,
+                     *       "priority_level": "high",
+                     *       "priority_reasons": [
+                     *         "Damaged item reported"
+                     *       ],
+                     *       "priority_manual": false,
+                     *       "tags": [
+                     *         "delivery"
+                     *       ],
+                     *       "last_read_at": null,
+                     *       "unread_count": 3,
+                     *       "message_count": 412,
+                     *       "waiting_since": "2026-11-25T16:40:12.004Z",
+                     *       "last_message": {
+                     *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
+                     *         "role": "user",
+                     *         "sender_type": "customer",
+                     *         "preview": "My sofa arrived damaged",
+                     *         "created_at": "2026-11-25T16:40:12.004Z"
+                     *       },
+                     *       "customer": {
+                     *         "customer_id": "C100000",
+                     *         "name": "Ann Lee",
+                     *         "phone": "+14045551000",
+                     *         "email": "ann.lee0@example.com",
+                     *         "verified": true
+                     *       },
+                     *       "sentiment": {
+                     *         "score": -0.62,
+                     *         "label": "negative"
+                     *       },
+                     *       "topics": [
+                     *         "damaged_defective",
+                     *         "delivery_scheduling"
+                     *       ],
+                     *       "handled_by": "human",
+                     *       "handoff": {
+                     *         "reason": "Damaged item",
+                     *         "summary": "…"
+                     *       },
+                     *       "updated_at": "2026-11-25T16:40:12.100Z"
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        conversation_id: string;
+                        user_identifier: string;
+                        platform_type: string;
+                        conversation_started_at: string;
+                        last_message_at: string;
+                        is_active: boolean;
+                        /** @enum {string} */
+                        inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
+                        snoozed_until: string | null;
+                        assigned_agent_id: string | null;
+                        /** @enum {string} */
+                        priority_level: "urgent" | "high" | "normal" | "low";
+                        priority_reasons: string[];
+                        priority_manual: boolean;
+                        tags: string[];
+                        last_read_at: string | null;
+                        unread_count: number;
+                        message_count: number;
+                        waiting_since: string | null;
+                        last_message: {
+                            message_id: string;
+                            role: string;
+                            sender_type: string;
+                            preview: string;
+                            created_at: string;
+                        } | null;
+                        customer: {
+                            customer_id: string | null;
+                            name: string | null;
+                            phone: string | null;
+                            email: string | null;
+                            verified: boolean;
+                        } | null;
+                        sentiment: {
+                            score: number;
+                            label: string;
+                        } | null;
+                        topics: string[];
+                        /** @enum {string} */
+                        handled_by: "bot" | "human";
+                        handoff: {
+                            [key: string]: unknown;
+                        } | null;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/conversation_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "conversation_not_found",
+                     *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listMessages: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–500 */
+                limit?: number;
+                /** @description A message id: the `limit` messages just before it (page backwards) */
+                before?: string;
+                /** @description A message id: the `limit` messages just after it (page forwards) */
+                after?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The conversation id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages in chronological order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "message_id": "9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f",
+                     *           "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *           "role": "assistant",
+                     *           "sender_type": "ai_assistant",
+                     *           "sender_name": "Woodstock Assistant",
+                     *           "content": "<div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div>\n\n**Function Result (getCustomerByPhone):** {\"entry\":[{\"customerid\":\"C100000\",\"firstname\":\"Ann\",\"lastname\":\"Lee\",\"email\":\"ann.lee0@example.com\"}]}",
+                     *           "components": null,
+                     *           "function_name": "getCustomerByPhone",
+                     *           "function_input": {
+                     *             "phone": "404-555-1000"
+                     *           },
+                     *           "function_output": {
+                     *             "entry": [
+                     *               {
+                     *                 "customerid": "C100000",
+                     *                 "firstname": "Ann",
+                     *                 "lastname": "Lee",
+                     *                 "email": "ann.lee0@example.com"
+                     *               }
+                     *             ]
+                     *           },
+                     *           "function_status": "success",
+                     *           "is_internal_note": false,
+                     *           "created_at": "2026-11-25T16:40:12.004Z"
+                     *         }
+                     *       ],
+                     *       "has_more": true
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            message_id: string;
+                            conversation_id: string;
+                            role: string;
+                            sender_type: string | null;
+                            sender_name: string | null;
+                            content: string;
+                            components: unknown[] | null;
+                            function_name: string | null;
+                            function_input: unknown;
+                            function_output: unknown;
+                            function_status: string | null;
+                            is_internal_note: boolean;
+                            created_at: string;
+                        }[];
+                        /** @description More messages lie beyond this page in the paging direction (before the first, or after the last with `after`) */
+                        has_more: boolean;
+                    };
+                };
+            };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/conversation_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "conversation_not_found",
+                     *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    postMessage: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Any unique string per intended message (e.g. a UUID). A retry with the same key returns the first message and stores nothing new. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The conversation id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description `is_internal_note: true` stores a note only agents see; otherwise the customer receives the reply live. `sender_name` defaults to the key's agent name (or the key's name). */
+        requestBody: {
+            content: {
+                "application/json": {
+                    content: string;
+                    sender_name?: string;
+                    /** @default false */
+                    is_internal_note?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Already stored under this Idempotency-Key: the first message, nothing new stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message_id": "9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f",
+                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *       "role": "assistant",
+                     *       "sender_type": "ai_assistant",
+                     *       "sender_name": "Woodstock Assistant",
+                     *       "content": "<div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div>\n\n**Function Result (getCustomerByPhone):** {\"entry\":[{\"customerid\":\"C100000\",\"firstname\":\"Ann\",\"lastname\":\"Lee\",\"email\":\"ann.lee0@example.com\"}]}",
+                     *       "components": null,
+                     *       "function_name": "getCustomerByPhone",
+                     *       "function_input": {
+                     *         "phone": "404-555-1000"
+                     *       },
+                     *       "function_output": {
+                     *         "entry": [
+                     *           {
+                     *             "customerid": "C100000",
+                     *             "firstname": "Ann",
+                     *             "lastname": "Lee",
+                     *             "email": "ann.lee0@example.com"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "function_status": "success",
+                     *       "is_internal_note": false,
+                     *       "created_at": "2026-11-25T16:40:12.004Z"
+                     *     }
+                     */
+                    "application/json": {
+                        message_id: string;
+                        conversation_id: string;
+                        role: string;
+                        sender_type: string | null;
+                        sender_name: string | null;
+                        content: string;
+                        components: unknown[] | null;
+                        function_name: string | null;
+                        function_input: unknown;
+                        function_output: unknown;
+                        function_status: string | null;
+                        is_internal_note: boolean;
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Stored and sent */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message_id": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *       "role": "assistant",
+                     *       "sender_type": "business_rep",
+                     *       "sender_name": "Tasha Reed",
+                     *       "content": "Hi Ann, this is Tasha. I'm sorry about the damage; we'll send a replacement this week.",
+                     *       "components": null,
+                     *       "function_name": null,
+                     *       "function_input": null,
+                     *       "function_output": null,
+                     *       "function_status": null,
+                     *       "is_internal_note": false,
+                     *       "created_at": "2026-11-25T16:40:12.004Z"
+                     *     }
+                     */
+                    "application/json": {
+                        message_id: string;
+                        conversation_id: string;
+                        role: string;
+                        sender_type: string | null;
+                        sender_name: string | null;
+                        content: string;
+                        components: unknown[] | null;
+                        function_name: string | null;
+                        function_input: unknown;
+                        function_output: unknown;
+                        function_status: string | null;
+                        is_internal_note: boolean;
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/conversation_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "conversation_not_found",
+                     *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getConversationSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation id (a UUID) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *       "customer_info": {
+                     *         "identity": "verified",
+                     *         "customer_id": "C100000",
+                     *         "name": "Ann Lee",
+                     *         "phone": "+14045551000",
+                     *         "email": "ann.lee0@example.com",
+                     *         "user_identifier": "+14045551000",
+                     *         "platform_type": "webchat"
+                     *       },
+                     *       "functions_used": [
+                     *         {
+                     *           "name": "getCustomerByPhone",
+                     *           "count": 1,
+                     *           "successes": 1,
+                     *           "failures": 0,
+                     *           "last_used_at": "2026-11-25T16:38:40.000Z"
+                     *         }
+                     *       ],
+                     *       "key_topics": [
+                     *         "damaged_defective",
+                     *         "delivery_scheduling"
+                     *       ],
+                     *       "sentiment": {
+                     *         "score": -0.62,
+                     *         "label": "negative"
+                     *       },
+                     *       "priority_level": "high",
+                     *       "priority_reasons": [
+                     *         "Damaged item reported"
+                     *       ],
+                     *       "priority_manual": false,
+                     *       "handoff": {
+                     *         "reason": "Damaged item",
+                     *         "summary": "Sofa delivered with a torn cushion; customer wants a replacement.",
+                     *         "assistant_steps": [
+                     *           "getCustomerByPhone",
+                     *           "getOrdersByCustomer"
+                     *         ]
+                     *       },
+                     *       "summary": "Customer reports a damaged sofa from order 0012345 and asks for a replacement.",
+                     *       "inbox_status": "pending_human",
+                     *       "handled_by": "human",
+                     *       "message_count": 412,
+                     *       "waiting_since": "2026-11-25T16:40:12.004Z",
+                     *       "enriched_at": "2026-11-25T16:40:13.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        conversation_id: string;
+                        /** @description `identity` (`verified`, `claimed` or `unknown`), `customer_id`, `name`, `phone`, `email`, `user_identifier`, `platform_type`, plus what enrichment learnt */
+                        customer_info: {
+                            [key: string]: unknown;
+                        };
+                        functions_used: {
+                            name: string;
+                            count: number;
+                            successes: number;
+                            failures: number;
+                            last_used_at: string | null;
+                        }[];
+                        key_topics: string[];
+                        sentiment: {
+                            score: number;
+                            label: string;
+                        };
+                        priority_level: string;
+                        priority_reasons: string[];
+                        priority_manual: boolean;
+                        /** @description The handoff request (reason, summary, priority, customer, `assistant_steps`) when the assistant asked for a human */
+                        handoff: {
+                            [key: string]: unknown;
+                        } | null;
+                        summary: string | null;
+                        inbox_status: string;
+                        handled_by: string;
+                        message_count: number;
+                        waiting_since: string | null;
+                        enriched_at: string | null;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/conversation_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "conversation_not_found",
+                     *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description The last event id you processed (0: from the oldest retained) */
+                after?: number;
+                /** @description Page size, 1–1000 */
+                limit?: number;
+                /** @description Only this conversation's events */
+                conversation_id?: string;
+                /** @description Only these event types; repeat or comma-separate */
+                type?: string | string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Events after the cursor, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": 1042,
+                     *           "type": "message.created",
+                     *           "occurred_at": "2026-11-25T16:40:12.004Z",
+                     *           "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *           "data": {
+                     *             "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *             "source": "woodstock_ai",
+                     *             "message": {
+                     *               "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
+                     *               "role": "user",
+                     *               "sender_type": "customer",
+                     *               "content": "My sofa arrived damaged",
+                     *               "function_name": null
+                     *             },
+                     *             "timestamp": "2026-11-25T16:40:12.004Z"
+                     *           }
+                     *         },
+                     *         {
+                     *           "id": 1043,
+                     *           "type": "conversation.updated",
+                     *           "occurred_at": "2026-11-25T16:41:02.310Z",
+                     *           "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+                     *           "data": {
+                     *             "changes": {
+                     *               "inbox_status": {
+                     *                 "from": "open",
+                     *                 "to": "pending_human"
+                     *               },
+                     *               "handled_by": {
+                     *                 "from": "bot",
+                     *                 "to": "human"
+                     *               }
+                     *             }
+                     *           }
+                     *         }
+                     *       ],
+                     *       "next_after": 1043,
+                     *       "reset": false
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            /** @description The cursor: increases in commit order; the same id as the webhook-id header and the WebSocket frame */
+                            id: number;
+                            /** @description `message.created`, `conversation.created`, `conversation.updated`, `conversation.read`, `conversation.handoff_requested`, `conversation.enriched` */
+                            type: string;
+                            occurred_at: string;
+                            conversation_id: string | null;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                        /** @description Pass as `after` next time */
+                        next_after: number;
+                        /** @description true: `after` was older than the retained history; refetch state, then resume from `next_after` */
+                        reset: boolean;
+                    };
+                };
+            };
+            /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "code": "validation_failed",
+                     *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not found (problem+json; e.g. `conversation_not_found`, `message_not_found`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/conversation_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "code": "conversation_not_found",
+                     *       "detail": "Conversation 6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b not found"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/service_unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "code": "service_unavailable",
+                     *       "detail": "The database is unreachable; try again shortly"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
     };
 }
-export type webhooks = Record<string, never>;
-export interface components {
-    schemas: never;
-    responses: never;
-    parameters: never;
-    requestBodies: never;
-    headers: never;
-    pathItems: never;
-}
-export type $defs = Record<string, never>;
-export type operations = Record<string, never>;

@@ -227,7 +227,10 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
     config: { rateLimit: { max: config.RATE_LIMIT_PER_MINUTE, timeWindow: '1 minute' } },
     schema: {
       tags: ['Customer chat'],
+      operationId: 'createChatCompletion',
       summary: 'Chat with the assistant (OpenAI Chat Completions compatible)',
+      // Public; an API key (staff) is optional.
+      security: [{}, { apiKey: [] }],
       description: 'The latest user message in `messages` is the new turn; history comes from the database. With `stream: true` the answer is text/event-stream of chat.completion.chunk frames; a chunk may carry `components` (rendered function results) as soon as the function finishes. Send `Authorization: Bearer <api key>` for staff access, or `identity_token` for a verified customer.',
       body: chatRequest,
       response: { 200: completionResponseDoc, 400: problemResponses[400], 401: problemResponses[401], 413: problemResponses[413], 429: problemResponses[429], 503: problemResponses[503] },
@@ -295,7 +298,9 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
   app.get('/v1/sessions/:id', {
     schema: {
       tags: ['Customer chat'],
+      operationId: 'getSession',
       summary: 'A session or user identifier: its conversation and latest messages (creates nothing)',
+      security: [],
       params: z.object({ id: z.string().min(1).max(255).describe('A session id or a user identifier (phone, email)') }),
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50).describe('How many of the latest messages, 1–200') }),
       response: {
@@ -355,7 +360,9 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
   app.get('/v1/sessions/:id/stream', {
     schema: {
       tags: ['Customer chat'],
+      operationId: 'streamSession',
       summary: "Server-sent events: human agents' replies and handoff status for a session, live",
+      security: [],
       description: 'Resume with the `Last-Event-ID` header (or `?after=<event id>`): what was missed is replayed first. Heartbeat comments every 15 s.',
       params: z.object({ id: z.string().min(1).max(255).describe('The session id') }),
       querystring: z.object({ after: z.coerce.number().int().min(0).optional().describe('Replay events after this event id') }),

@@ -83,6 +83,8 @@ export interface CustomerMessageInput {
   at: string;
   /** null when the stored analysis is current and the text was not read */
   content: string | null;
+  /** the content is empty or blank (the original stored some) */
+  empty: boolean;
   analysis: unknown;
 }
 
@@ -110,7 +112,7 @@ const contextFunctionList = sql.raw(CONTEXT_FUNCTIONS.map((f) => `'${f}'`).join(
 export async function loadInputs(ex: Executor, conversationId: string): Promise<RawInputs> {
   const customer = await rows<CustomerMessageInput>(
     ex,
-    sql`SELECT message_id::text AS message_id, message_created_at::text AS at, analysis,
+    sql`SELECT message_id::text AS message_id, message_created_at::text AS at, analysis, message_content ~ '^[[:space:]]*$' AS empty,
           CASE WHEN analysis IS NOT NULL AND analysis->>'v' = ${String(ANALYSIS_VERSION)} THEN NULL ELSE left(message_content, ${MAX_READ_CHARS}) END AS content
         FROM chatbot_messages
         WHERE conversation_id = ${conversationId} AND NOT is_internal_note AND ${isCustomerSql}
@@ -195,8 +197,7 @@ export function computeFacts(raw: RawInputs, opts: { reanalyze?: boolean } = {})
       a = toStoredAnalysis(m.content ?? '');
       if (!isCurrentAnalysis(m.analysis) || stableJson(m.analysis) !== stableJson(a)) analyses.push({ message_id: m.message_id, analysis: a });
     }
-    const empty = m.content !== null ? m.content.trim() === '' : a.topics.length === 0 && a.sentiment.score === 0 && a.sentiment.cues.length === 0;
-    msgs.push({ message_id: m.message_id, at: dateOf(m.at), a, empty });
+    msgs.push({ message_id: m.message_id, at: dateOf(m.at), a, empty: m.empty });
   }
   // Empty messages (the original stored some) carry nothing: they would only dilute sentiment.
   const window = msgs.filter((m) => !m.empty).slice(-TOPIC_WINDOW);
@@ -382,7 +383,6 @@ async function writeEnrichment(database: Database, input: WriteInput): Promise<E
     const stored: StoredContext = { ...context, enrichment };
     const score = round3(facts.sentiment.score);
 
-    const levelChanged = level !== currentLevel || priorityRank[level] !== (row as ConversationRow & { priority_rank?: number }).priority_rank;
     summaryChanged = summary !== (row.summary_text ?? '');
     const changed =
       level !== currentLevel ||
@@ -392,7 +392,6 @@ async function writeEnrichment(database: Database, input: WriteInput): Promise<E
       stableJson(facts.topics) !== stableJson(row.topics ?? []) ||
       summaryChanged ||
       comparableContext(stored) !== comparableContext(row.customer_context);
-    void levelChanged;
     if (!changed) {
       if (opts.touch) await tx.execute(sql`UPDATE chatbot_conversations SET enriched_at = now() WHERE conversation_id = ${id}`);
       return { result: null, events: [] };

@@ -39,3 +39,29 @@ export {
   type SummaryOptions,
 } from './summary.ts';
 export { cleanText, normalizeText, stripHtml, stripLegacyMarkers } from './text.ts';
+
+// Enrichment at work: per-conversation enrichment, the live scheduler and the bulk re-run. These
+// read and write the database (the analyzers above stay pure).
+export {
+  enrichConversation,
+  computedPriorityOf,
+  manualReason,
+  toStoredAnalysis,
+  ANALYSIS_VERSION,
+  type EnrichOptions,
+  type EnrichResult,
+  type EnrichmentDetails,
+  type StoredContext,
+  type StoredMessageAnalysis,
+  type TopicDetail,
+} from './enricher.ts';
+export {
+  buildCustomerContext,
+  createCustomerContextCache,
+  readStoredContext,
+  type CustomerContext,
+  type CustomerContextCache,
+  type IdentityLevel,
+} from './customer-context.ts';
+export { startEnrichment, type EnrichmentService, type StartEnrichmentOptions } from './scheduler.ts';
+export { enrichAll, openLoftClient, type EnrichAllOptions, type EnrichAllResult } from './re-enrich.ts';

@@ -235,7 +235,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
     });
 
     app.get('/api/me', {
-      schema: { tags: ['Inbox'], summary: 'Who the API key belongs to', ...secured, response: {
+      schema: { tags: ['Inbox'], operationId: 'getMe', summary: 'Who the API key belongs to', ...secured, response: {
         200: z.object({ name: z.string(), agent_id: z.string().nullable(), agent_name: z.string().nullable(), kind: z.string() })
           .meta({ description: 'The key\'s name, and the agent it belongs to (if any)', examples: [{ name: 'inbox-team', agent_id: null, agent_name: null, kind: 'key' }] }),
         ...authErrors,
@@ -246,7 +246,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
     });
 
     app.get('/api/agents', {
-      schema: { tags: ['Inbox'], summary: 'Agents conversations can be assigned to', ...secured, response: {
+      schema: { tags: ['Inbox'], operationId: 'listAgents', summary: 'Agents conversations can be assigned to', ...secured, response: {
         200: z.object({ data: z.array(z.object({ agent_id: z.string(), name: z.string(), email: z.string().nullable() })) })
           .meta({ description: 'Agents', examples: [{ data: [{ agent_id: '3c9a8b7d-1e2f-4a5b-8c6d-7e8f9a0b1c2d', name: 'Tasha Reed', email: 'tasha.reed@woodstockoutlet.example' }] }] }),
         ...authErrors,
@@ -256,6 +256,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
     app.get('/api/conversations', {
       schema: {
         tags: ['Inbox'],
+        operationId: 'listConversations',
         summary: 'List conversations with filters, sorts, counts and pagination',
         description: 'Cursor pagination: pass `next_cursor` back as `cursor` with the same filters and sort. A walk sorted by last_message_at or created_at neither skips nor repeats a conversation while messages arrive. `offset` is kept for older clients. `meta.counts` applies every filter except `status`. `tag` is repeatable; a conversation must have every tag given. `q` searches message text (full-text, no stemming, English and Spanish alike) and customer name, phone, email and id.',
         querystring: listQuerySchema,
@@ -302,7 +303,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
     });
 
     app.get('/api/conversations/for-inbox', {
-      schema: { tags: ['Inbox'], summary: "The seed's quick endpoint: the 50 most recent conversations, no filters", ...secured, response: { 200: conversationsResponse, ...authErrors } },
+      schema: { tags: ['Inbox'], operationId: 'listConversationsForInbox', summary: "The seed's quick endpoint: the 50 most recent conversations, no filters", ...secured, response: { 200: conversationsResponse, ...authErrors } },
     }, async () => {
       const result = await listConversations(database.db, { filters: { activeOnly: false }, sort: 'last_message_at', limit: 50, offset: 0, withCounts: false });
       return { data: result.rows.map((r) => presentConversation(r)) };
@@ -311,6 +312,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
     app.get('/api/conversations/recent', {
       schema: {
         tags: ['Inbox'],
+        operationId: 'listRecentConversations',
         summary: 'Conversations with activity in the last N hours (newest first, at most 1,000)',
         querystring: z.object({ hours: z.coerce.number().int().min(1).max(720).default(24).describe('The window in hours, 1–720') }),
         ...secured,
@@ -327,11 +329,11 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
     });
 
     app.get('/api/conversations/:id', {
-      schema: { tags: ['Inbox'], summary: 'One conversation', params: idParams, ...secured, response: { 200: conversationSchema, ...errors } },
+      schema: { tags: ['Inbox'], operationId: 'getConversation', summary: 'One conversation', params: idParams, ...secured, response: { 200: conversationSchema, ...errors } },
     }, async (req) => presentOne(database, req.params.id));
 
     app.patch('/api/conversations/:id', {
-      schema: { tags: ['Inbox'], summary: 'Change status (snooze), assignee, priority, tags or who handles the conversation', params: idParams, body: patchBody, ...secured, response: { 200: conversationSchema, ...errors } },
+      schema: { tags: ['Inbox'], operationId: 'updateConversation', summary: 'Change status (snooze), assignee, priority, tags or who handles the conversation', params: idParams, body: patchBody, ...secured, response: { 200: conversationSchema, ...errors } },
     }, async (req) => {
       const body = { ...req.body };
       if (body.assigned_agent_id === 'me') {
@@ -344,7 +346,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
 
     for (const [path, read] of [['mark-read', true], ['mark-unread', false]] as const) {
       app.post(`/api/conversations/:id/${path}`, {
-        schema: { tags: ['Inbox'], summary: read ? 'Mark the conversation read' : 'Mark the conversation unread (from its latest customer message)',
+        schema: { tags: ['Inbox'], operationId: read ? 'markConversationRead' : 'markConversationUnread', summary: read ? 'Mark the conversation read' : 'Mark the conversation unread (from its latest customer message)',
           description: read
             ? 'Sets `last_read_at` to now: `unread_count` becomes 0. No body. Emits `conversation.read`.'
             : 'Moves `last_read_at` to just before the latest customer message: `unread_count` becomes 1 (0 when the customer never wrote). No body. Emits `conversation.read` with `read: false`.',
@@ -358,6 +360,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
     app.get('/api/conversations/:id/messages', {
       schema: {
         tags: ['Inbox'],
+        operationId: 'listMessages',
         summary: 'Messages in chronological order; page with before / after a message id',
         description: '`content` is exactly as stored, byte for byte (legacy HTML and markers included). With neither `before` nor `after`: the latest `limit` messages.',
         params: idParams,
@@ -386,6 +389,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
     app.post('/api/conversations/:id/messages', {
       schema: {
         tags: ['Inbox'],
+        operationId: 'postMessage',
         summary: "A human agent's reply (reaches the customer live) or internal note (never reaches the customer)",
         description: 'A reply sets handled_by=human: the assistant stays quiet until the conversation is resolved or handed back. Send `Idempotency-Key` to make retries safe: the same key returns the first message (200) and stores nothing new.',
         params: idParams,
@@ -415,6 +419,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
     app.get('/api/conversations/:id/summary', {
       schema: {
         tags: ['Inbox'],
+        operationId: 'getConversationSummary',
         summary: 'Customer info, functions used, key topics, sentiment, priority with reasons, and the handoff',
         params: idParams,
         ...secured,
@@ -425,6 +430,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
     app.get('/api/events', {
       schema: {
         tags: ['Events'],
+        operationId: 'listEvents',
         summary: 'The event log, oldest first, after a cursor',
         description: 'Pass the last `id` you processed as `after`. Ids increase in commit order: resuming after X returns every later event exactly once. `reset: true` means the cursor is older than the retained history: refetch, then resume from `next_after`.',
         querystring: z.object({
