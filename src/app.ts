@@ -27,6 +27,7 @@ import { registerChatRoutes } from './chat/routes.ts';
 import { EventFeed } from './events/feed.ts';
 import { registerInboxRoutes } from './inbox/routes.ts';
 import { registerRealtime } from './events/realtime.ts';
+import { loftCalls, registerMetrics } from './metrics.ts';
 import { createLoftHttpClient, createSandboxCatalog, createSandboxLoftClient, registerLoftSandbox, showrooms } from './loft/index.ts';
 import type { LoftClient } from './loft/types.ts';
 import type { LanguageModel } from 'ai';
@@ -113,6 +114,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.status(404).type('application/problem+json').send(problem(404, 'route_not_found', `No route ${req.method} ${req.url.split('?')[0]}`));
   });
 
+  registerMetrics(app, database);
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -165,9 +168,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // LOFT: the retailer's API when configured, else the built-in sandbox through the same HTTP client.
   await registerLoftSandbox(app, { database });
+  const onCall = (i: { call: string; ms: number; outcome: string }) => loftCalls.observe({ call: i.call, outcome: i.outcome }, i.ms / 1000);
   const loft = deps.loft ?? (config.LOFT_BASE_URL
-    ? createLoftHttpClient({ baseUrl: config.LOFT_BASE_URL, timeoutMs: config.LOFT_TIMEOUT_MS })
-    : createSandboxLoftClient(app));
+    ? createLoftHttpClient({ baseUrl: config.LOFT_BASE_URL, timeoutMs: config.LOFT_TIMEOUT_MS, logger: app.log, onCall })
+    : createSandboxLoftClient(app, { timeoutMs: config.LOFT_TIMEOUT_MS, logger: app.log, onCall }));
   const catalog = createSandboxCatalog();
   const chosen = deps.model ?? chooseModel(config);
   await registerChatRoutes(app, { config, database, model: chosen.model, modelName: chosen.name, loft, catalog, showrooms, feed });

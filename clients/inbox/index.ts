@@ -91,7 +91,7 @@ export function createInboxClient(options: InboxClientOptions) {
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 
-    /**
+  /**
    * A human agent's reply (the customer receives it live; the assistant stays quiet until the
    * conversation is resolved or handed back) or, with `internalNote`, a note only agents see.
    * `created` is false when the Idempotency-Key had already been used: nothing new was stored.

@@ -10,6 +10,7 @@ import { renderComponent } from '../components/index.ts';
 import type { Catalog, LoftClient, Showroom } from '../loft/types.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import { loadMemory } from './memory.ts';
+import { llmTurns } from '../metrics.ts';
 import { systemPrompt } from './system-prompt.ts';
 import { createCustomerTools } from './tools/index.ts';
 import type { Access, Component, ToolName, ToolResult } from './tools/types.ts';
@@ -23,6 +24,7 @@ export interface AgentDeps {
   showrooms: Showroom[];
   logger?: FastifyBaseLogger;
   maxSteps?: number;
+  modelName?: string;
 }
 
 export type TurnEvent =
@@ -74,6 +76,7 @@ export async function* runTurn(deps: AgentDeps, input: TurnInput): AsyncGenerato
   const components: Component[] = [];
   let text = '';
   let failed = false;
+  const startedAt = performance.now();
   try {
     const result = streamText({
       model: deps.model,
@@ -123,6 +126,8 @@ export async function* runTurn(deps: AgentDeps, input: TurnInput): AsyncGenerato
     failed = true;
     deps.logger?.error({ err: { message: (err as Error)?.message }, conversationId }, 'agent turn failed');
   }
+
+  llmTurns.observe({ model: deps.modelName ?? 'unknown', outcome: failed ? 'error' : 'ok' }, (performance.now() - startedAt) / 1000);
 
   if (failed || text.trim() === '') {
     const fallback = failed ? FALLBACK_EN : components.length > 0 ? 'Here is what I found.' : FALLBACK_EN;

@@ -258,7 +258,7 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
     // No abort on client disconnect: the turn finishes and is stored, so the reply is in the
     // history when the customer comes back.
     const turn = runTurn(
-      { database, model: deps.model, loft: deps.loft, catalog: deps.catalog, showrooms: deps.showrooms, logger: req.log },
+      { database, model: deps.model, modelName: deps.modelName, loft: deps.loft, catalog: deps.catalog, showrooms: deps.showrooms, logger: req.log },
       { conversation, text, access, signal: undefined },
     );
 

@@ -47,6 +47,15 @@ describe(`operations (${testDbKind})`, () => {
     expect(res.headers.get('x-request-id')).toBe('trace-me-123');
   });
 
+  it('/metrics exposes request latency by route, WebSocket clients, LOFT calls and the delivery backlog', async () => {
+    await fetch(`${app.baseUrl}/health`);
+    const text = await (await fetch(`${app.baseUrl}/metrics`)).text();
+    expect(text).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/health"/);
+    expect(text).toContain('websocket_clients{channel="inbox"}');
+    expect(text).toContain('webhook_deliveries{status="pending"}');
+    expect(text).toContain('loft_call_duration_seconds');
+  });
+
   it('unknown routes and malformed bodies are problem+json 4xx', async () => {
     const r = await fetch(`${app.baseUrl}/nope`);
     expect(r.status).toBe(404);

@@ -53,6 +53,8 @@ export interface WebhookWorkerOptions {
   claimBatch?: number;
   /** backstop poll (default 1000 ms) */
   pollMs?: number;
+  /** at most one claim query per this many ms when nothing is backed up (default 10 ms) */
+  minClaimGapMs?: number;
   /** how long a lease lasts; default WEBHOOK_TIMEOUT_MS + 10 s (an attempt plus recording it) */
   leaseMs?: number;
   /** how long stop() waits for running attempts (default 5000 ms) */
@@ -79,35 +81,49 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
   const maxInFlight = opts.maxInFlight ?? 64;
   const claimBatch = opts.claimBatch ?? 50;
   const pollMs = opts.pollMs ?? 1_000;
+  const minClaimGapMs = opts.minClaimGapMs ?? 10;
   const leaseMs = opts.leaseMs ?? config.WEBHOOK_TIMEOUT_MS + 10_000;
   const schedule = config.WEBHOOK_RETRY_SCHEDULE;
 
   const busy = new Map<string, number>(); // endpoint id → attempts running
-  const running = new Map<number, { endpointId: string; done: Promise<void> }>(); // delivery id → its slot
+  const running = new Set<number>(); // delivery ids being attempted
+  const slots = new Set<Promise<void>>();
   const abort = new AbortController();
   let stopping = false;
   let claiming = false;
   let claimAgain = false;
+  let lastClaimAt = 0;
+  let gapTimer: NodeJS.Timeout | undefined;
+  let pollDue = false;
   /** the last claim filled every free slot: endpoints may be waiting for one */
   let saturated = false;
   let retryTimer: NodeJS.Timeout | undefined;
   let retryAt = Infinity;
   const counters = { attempts: 0, succeeded: 0, failed: 0 };
 
-  const claimOptions = (limit: number, endpointId?: string): ClaimOptions => ({
-    instanceId,
-    leaseMs,
-    perEndpoint,
-    busy,
-    exclude: [...running.keys()],
-    limit,
-    endpointId,
-  });
+  const claimOptions = (limit: number, endpointId?: string): ClaimOptions => {
+    let counts = busy;
+    if (endpointId) {
+      // The slot asking is about to be free: it does not count against its endpoint.
+      counts = new Map(busy);
+      counts.set(endpointId, (counts.get(endpointId) ?? 1) - 1);
+    }
+    return { instanceId, leaseMs, perEndpoint, busy: counts, exclude: [...running], limit, endpointId };
+  };
 
+  /** Claims soon: at once, or after the claim gap when the last claim was moments ago. */
   function wake(): void {
     if (stopping) return;
     if (claiming) {
       claimAgain = true;
+      return;
+    }
+    const since = Date.now() - lastClaimAt;
+    if (since < minClaimGapMs) {
+      gapTimer ??= setTimeout(() => {
+        gapTimer = undefined;
+        wake();
+      }, minClaimGapMs - since);
       return;
     }
     void claimLoop();
@@ -130,10 +146,12 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
 
   async function claimLoop(): Promise<void> {
     claiming = true;
+    let more = false;
     try {
       do {
         claimAgain = false;
-        const free = maxInFlight - running.size;
+        lastClaimAt = Date.now();
+        const free = maxInFlight - slots.size;
         if (free <= 0) {
           saturated = true;
           break;
@@ -141,31 +159,34 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
         const claimed = await claimDue(database.db, claimOptions(Math.min(free, claimBatch)));
         saturated = claimed.length >= Math.min(free, claimBatch);
         for (const d of claimed) startSlot(d);
-        if (saturated) {
-          claimAgain = true; // more may be due
-          continue;
-        }
-        // Nothing more due now: sleep until the next scheduled retry (this or another instance's).
+        more = saturated; // a full batch: more may be due right now
+      } while (more && !stopping);
+      if (pollDue && !stopping) {
+        // Once a second: sleep until the next scheduled retry, including ones this process did
+        // not schedule itself (another instance's, or from before a restart).
+        pollDue = false;
         const fullEndpoints = [...busy].filter(([, n]) => n >= perEndpoint).map(([id]) => id);
         const wait = await msUntilNextDue(database.db, { busyEndpoints: fullEndpoints });
         if (wait !== null && wait < pollMs) wakeIn(Math.max(wait, 5));
-      } while (claimAgain && !stopping);
+      }
     } catch (err) {
       // Database unavailable: the poll retries.
       log.warn({ err: { message: (err as Error).message } }, 'webhook claim failed');
     } finally {
       claiming = false;
     }
+    if (claimAgain) wake();
   }
 
   function startSlot(first: ClaimedDelivery): void {
     busy.set(first.endpointId, (busy.get(first.endpointId) ?? 0) + 1);
-    const done = (async () => {
+    running.add(first.id);
+    const slot = (async () => {
       let d: ClaimedDelivery | null = first;
       try {
         while (d && !stopping) {
           const current: ClaimedDelivery = d;
-          running.set(current.id, { endpointId: current.endpointId, done });
+          running.add(current.id);
           try {
             d = await attempt(current);
           } finally {
@@ -175,13 +196,18 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
       } catch (err) {
         log.warn({ err: { message: (err as Error).message }, endpoint_id: first.endpointId }, 'webhook delivery slot failed');
       } finally {
+        running.delete(first.id);
         const n = (busy.get(first.endpointId) ?? 1) - 1;
         if (n <= 0) busy.delete(first.endpointId);
         else busy.set(first.endpointId, n);
-        // A slot is free: others may be waiting for it.
-        wake();
       }
     })();
+    slots.add(slot);
+    void slot.finally(() => {
+      slots.delete(slot);
+      // A slot is free: others may be waiting for it.
+      wake();
+    });
   }
 
   /** One attempt; returns the endpoint's next leased delivery, if the slot keeps going. */
@@ -246,7 +272,10 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
     await database.listen(EVENTS_CHANNEL, () => wake()),
     await database.listen(DELIVERIES_CHANNEL, () => wake()),
   ];
-  const poll = setInterval(() => wake(), pollMs);
+  const poll = setInterval(() => {
+    pollDue = true;
+    wake();
+  }, pollMs);
   poll.unref();
   wake();
   log.info({ instance_id: instanceId, per_endpoint: perEndpoint, max_in_flight: maxInFlight, lease_ms: leaseMs }, 'webhook worker started');
@@ -254,17 +283,20 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
   return {
     instanceId,
     wake,
-    stats: () => ({ inFlight: running.size, ...counters }),
+    stats: () => ({ inFlight: slots.size, ...counters }),
     async stop() {
       if (stopping) return;
       stopping = true;
       clearInterval(poll);
       if (retryTimer) clearTimeout(retryTimer);
+      if (gapTimer) clearTimeout(gapTimer);
       for (const u of unlisteners) await u().catch(() => {});
-      const slots = [...new Set([...running.values()].map((r) => r.done))];
+      // Wait for a claim in progress, so the slots it starts are waited for too.
+      for (let i = 0; claiming && i < 250; i++) await new Promise((r) => setTimeout(r, 20));
+      const pending = [...slots];
       let timer: NodeJS.Timeout | undefined;
       const waited = await Promise.race([
-        Promise.allSettled(slots).then(() => true),
+        Promise.allSettled(pending).then(() => true),
         new Promise<false>((resolve) => {
           timer = setTimeout(() => resolve(false), opts.stopTimeoutMs ?? 5_000);
         }),
@@ -272,10 +304,8 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
       if (timer) clearTimeout(timer);
       if (!waited) {
         abort.abort();
-        await Promise.race([Promise.allSettled(slots), new Promise((r) => setTimeout(r, 500))]);
+        await Promise.race([Promise.allSettled(pending), new Promise((r) => setTimeout(r, 500))]);
       }
-      // Wait for a claim in progress, so the rows it leased are given back too.
-      for (let i = 0; claiming && i < 100; i++) await new Promise((r) => setTimeout(r, 20));
       const released = await releaseLeases(database.db, instanceId).catch(() => 0);
       log.info({ instance_id: instanceId, released }, 'webhook worker stopped');
     },
