@@ -62,19 +62,24 @@ new Gauge({
   },
 });
 
+// The backlog is read from the database at scrape time (any instance sees the shared outbox).
+let backlogDatabase: Database | undefined;
+new Gauge({
+  name: 'webhook_deliveries',
+  help: 'Webhook deliveries by status (pending = backlog, dead = gave up)',
+  labelNames: ['status'] as const,
+  registers: [registry],
+  async collect() {
+    const rows = backlogDatabase
+      ? await backlogDatabase.query<{ status: string; n: number }>(sql`SELECT status, count(*)::int AS n FROM webhook_deliveries WHERE status IN ('pending', 'delivering', 'dead') GROUP BY status`).catch(() => [])
+      : [];
+    this.reset();
+    for (const s of ['pending', 'delivering', 'dead']) this.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
+  },
+});
+
 export function registerMetrics(app: FastifyInstance, database: Database): void {
-  const backlog = new Gauge({
-    name: 'webhook_deliveries',
-    help: 'Webhook deliveries by status (pending = backlog, dead = gave up)',
-    labelNames: ['status'] as const,
-    registers: [registry],
-    async collect() {
-      const rows = await database.query<{ status: string; n: number }>(sql`SELECT status, count(*)::int AS n FROM webhook_deliveries WHERE status IN ('pending', 'delivering', 'dead') GROUP BY status`).catch(() => []);
-      this.reset();
-      for (const s of ['pending', 'delivering', 'dead']) this.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
-    },
-  });
-  void backlog;
+  backlogDatabase = database;
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';

@@ -105,13 +105,22 @@ export async function latestEventId(executor: Executor): Promise<number> {
   return r?.max ? Number(r.max) : 0;
 }
 
-/** Deletes events older than the retention period (and their finished deliveries). */
+/**
+ * Deletes events older than the retention period, and finished webhook deliveries (with their
+ * attempts) older than it. An event with a pending delivery is kept until that delivery finishes:
+ * the worker reads the body from the event, so retention never loses a delivery.
+ */
 export async function cleanupEvents(executor: Executor, retentionDays: number): Promise<number> {
   const cutoff = new Date(Date.now() - retentionDays * 86_400_000).toISOString();
   const deleted = await rows<{ id: string }>(
     executor,
-    sql`DELETE FROM inbox_events WHERE occurred_at < ${cutoff}::timestamptz
-        AND id < (SELECT max(id) FROM inbox_events) RETURNING id`,
+    sql`DELETE FROM inbox_events e WHERE occurred_at < ${cutoff}::timestamptz
+        AND id < (SELECT max(id) FROM inbox_events)
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.status = 'pending')
+        RETURNING id`,
   );
+  await executor.execute(sql`WITH old AS (
+      DELETE FROM webhook_deliveries WHERE status <> 'pending' AND created_at < ${cutoff}::timestamptz RETURNING id
+    ) DELETE FROM webhook_attempts a USING old WHERE a.delivery_id = old.id`);
   return deleted.length;
 }

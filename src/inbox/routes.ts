@@ -14,6 +14,7 @@ import { AppError, unauthorized } from '../shared/errors.ts';
 import { listConversations, type SortKey } from './list-conversations.ts';
 import { conversationExample, conversationSchema, messageExample, messageSchema, presentConversation, priorityValues, statusValues } from './presenters.ts';
 import { buildSummary } from './summary.ts';
+import { withContentHtml } from './message-html.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,7 +28,7 @@ export interface InboxDeps {
 }
 
 const uuid = z.string().uuid({ message: 'must be a UUID' });
-const idParams = z.object({ id: uuid.describe('The conversation id (a UUID)') });
+const idParams = z.object({ id: uuid.meta({ description: 'The conversation id (a UUID)', example: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b' }) });
 /** A query value given once, repeated, or comma-separated; each item checked by `item`. */
 function csv<T extends z.ZodTypeAny>(item: T) {
   return z.union([z.string(), z.array(z.string())]).transform((v, ctx) => {
@@ -50,17 +51,17 @@ const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}
 export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size, 1–200'),
   cursor: z.string().max(1000).optional().describe('Opaque: the previous page\'s `next_cursor`. Send the same filters and sort with it.'),
-  offset: z.coerce.number().int().min(0).max(100_000).optional().describe('Legacy offset paging (kept for older clients); not stable while conversations change. Not with `cursor`.'),
-  platform: csv(z.string().min(1).max(50)).optional().describe('Platform(s), e.g. `webchat`, `sms`; repeat or comma-separate for several'),
-  status: csv(z.enum(statusValues)).optional().describe('Inbox status(es): `new`, `open`, `pending_human`, `snoozed`, `resolved`; repeat or comma-separate'),
+  offset: z.coerce.number().int().min(0).max(100_000).optional().meta({ description: 'Legacy offset paging (kept for older clients); not stable while conversations change. Not with `cursor`.', example: 0 }),
+  platform: csv(z.string().min(1).max(50)).optional().meta({ description: 'Platform(s), e.g. `webchat`, `sms`; repeat or comma-separate for several', example: 'webchat' }),
+  status: csv(z.enum(statusValues)).optional().meta({ description: 'Inbox status(es): `new`, `open`, `pending_human`, `snoozed`, `resolved`; repeat or comma-separate', example: 'pending_human,open' }),
   assigned_agent_id: z.union([z.literal('unassigned'), z.literal('me'), uuid]).optional().describe('An agent id, `unassigned`, or `me` (the calling key\'s agent)'),
-  priority: csv(z.enum(priorityValues)).optional().describe('Priority level(s): `urgent`, `high`, `normal`, `low`; repeat or comma-separate'),
-  tag: csv(z.string().min(1).max(50)).optional().describe('Tag(s); a conversation must have every tag given. Repeatable.'),
+  priority: csv(z.enum(priorityValues)).optional().meta({ description: 'Priority level(s): `urgent`, `high`, `normal`, `low`; repeat or comma-separate', example: 'urgent,high' }),
+  tag: csv(z.string().min(1).max(50)).optional().meta({ description: 'Tag(s); a conversation must have every tag given. Repeatable.', example: 'delivery' }),
   unread: boolQuery.optional().describe('`true`: only conversations with customer messages since `last_read_at`; `false`: only read ones'),
   active_only: boolQuery.default(true).describe('Only active conversations (default `true`)'),
   handled_by: z.enum(['bot', 'human']).optional().describe('Who answers the customer: the assistant (`bot`) or an agent (`human`)'),
-  updated_since: isoDate.optional().describe('Only conversations changed at or after this ISO 8601 time'),
-  q: z.string().trim().min(1).max(200).optional().describe('Full-text search over message text and customer name, phone, email and id'),
+  updated_since: isoDate.optional().meta({ description: 'Only conversations changed at or after this ISO 8601 time', example: '2026-11-25T00:00:00Z' }),
+  q: z.string().trim().min(1).max(200).optional().meta({ description: 'Full-text search over message text and customer name, phone, email and id', example: 'sofa' }),
   sort: z.enum(['last_message_at', 'priority', 'waiting_since', 'created_at']).default('last_message_at').describe('`last_message_at` (newest first, default), `priority` (urgent first), `waiting_since` (longest waiting first), `created_at` (newest first)'),
 });
 
@@ -366,8 +367,8 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
         params: idParams,
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(500).default(100).describe('Page size, 1–500'),
-          before: uuid.optional().describe('A message id: the `limit` messages just before it (page backwards)'),
-          after: uuid.optional().describe('A message id: the `limit` messages just after it (page forwards)'),
+          before: uuid.optional().meta({ description: 'A message id: the `limit` messages just before it (page backwards)', example: '9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f' }),
+          after: uuid.optional().meta({ description: 'A message id: the `limit` messages just after it (page forwards)', example: '9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f' }),
         }),
         ...secured,
         response: { 200: messagesResponse, ...errors },
@@ -383,7 +384,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
       const page = await listMessages(database.db, id, { limit: limit + 1, before: before ? anchor : undefined, after: after ? anchor : undefined });
       const hasMore = page.length > limit;
       const data = hasMore ? (after ? page.slice(0, limit) : page.slice(page.length - limit)) : page;
-      return { data: data.map(toApiMessage), has_more: hasMore };
+      return { data: data.map((m) => withContentHtml(toApiMessage(m))), has_more: hasMore };
     });
 
     app.post('/api/conversations/:id/messages', {
@@ -400,7 +401,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
           200: messageSchema.meta({ description: 'Already stored under this Idempotency-Key: the first message, nothing new stored', examples: [messageExample] }),
           201: messageSchema.meta({
             description: 'Stored and sent',
-            examples: [{ ...messageExample, message_id: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d', role: 'assistant', sender_type: 'business_rep', sender_name: 'Tasha Reed', content: "Hi Ann, this is Tasha. I'm sorry about the damage; we'll send a replacement this week.", function_name: null, function_input: null, function_output: null, function_status: null }],
+            examples: [{ ...messageExample, message_id: '5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d', role: 'assistant', sender_type: 'business_rep', sender_name: 'Tasha Reed', content: "Hi Ann, this is Tasha. I'm sorry about the damage; we'll send a replacement this week.", content_html: '<p>Hi Ann, this is Tasha. I&#39;m sorry about the damage; we&#39;ll send a replacement this week.</p>', function_name: null, function_input: null, function_output: null, function_status: null }],
           }),
           ...errors,
         },
@@ -413,7 +414,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
         is_internal_note: req.body.is_internal_note,
         idempotency_key: typeof key === 'string' ? key : null,
       }, actorOf(req));
-      return reply.status(created ? 201 : 200).send(toApiMessage(message));
+      return reply.status(created ? 201 : 200).send(withContentHtml(toApiMessage(message)));
     });
 
     app.get('/api/conversations/:id/summary', {
@@ -434,10 +435,10 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
         summary: 'The event log, oldest first, after a cursor',
         description: 'Pass the last `id` you processed as `after`. Ids increase in commit order: resuming after X returns every later event exactly once. `reset: true` means the cursor is older than the retained history: refetch, then resume from `next_after`.',
         querystring: z.object({
-          after: z.coerce.number().int().min(0).default(0).describe('The last event id you processed (0: from the oldest retained)'),
+          after: z.coerce.number().int().min(0).default(0).meta({ description: 'The last event id you processed (0: from the oldest retained)', example: 1042 }),
           limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Page size, 1–1000'),
           conversation_id: uuid.optional().describe('Only this conversation\'s events'),
-          type: csv(z.string().min(1).max(64)).optional().describe('Only these event types; repeat or comma-separate'),
+          type: csv(z.string().min(1).max(64)).optional().meta({ description: 'Only these event types; repeat or comma-separate', example: 'message.created,conversation.updated' }),
         }),
         ...secured,
         response: { 200: eventsResponse, ...errors },

@@ -249,6 +249,24 @@ describe(`chat (${testDbKind})`, () => {
     }
   });
 
+  it('when the message cannot be stored the client is told, never answered as if it were', async () => {
+    const s = session();
+    await chat(s, 'hello');
+    await t.database.exec('ALTER TABLE chatbot_messages RENAME TO chatbot_messages_away');
+    try {
+      const plain = await chat(s, 'are you there?');
+      expect(plain.status).toBeGreaterThanOrEqual(500);
+      expect(plain.body.code).toBeTruthy();
+      const res = await fetch(`${app.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ stream: true, session_id: s, messages: [{ role: 'user', content: 'still there?' }] }) });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    } finally {
+      await t.database.exec('ALTER TABLE chatbot_messages_away RENAME TO chatbot_messages');
+    }
+    const history = await (await fetch(`${app.baseUrl}/v1/sessions/${s}`)).json();
+    expect(history.messages.map((m: any) => m.content)).not.toContain('are you there?');
+  });
+
   it('sessions: GET answers without creating; bad requests are 4xx problems', async () => {
     const [{ n: before }] = await t.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM chatbot_conversations`);
     const missing = await fetch(`${app.baseUrl}/v1/sessions/nobody-here-123`);

@@ -59,6 +59,8 @@ export interface WebhookWorkerOptions {
   leaseMs?: number;
   /** how long stop() waits for running attempts (default 5000 ms) */
   stopTimeoutMs?: number;
+  /** called after every attempt (metrics): succeeded, retry (failed, will retry) or dead */
+  onAttempt?: (outcome: 'succeeded' | 'retry' | 'dead', durationMs: number) => void;
 }
 
 export interface WebhookWorker {
@@ -99,6 +101,8 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
   let saturated = false;
   let retryTimer: NodeJS.Timeout | undefined;
   let retryAt = Infinity;
+  /** local times at which retries this process scheduled fall due, ascending */
+  const wakeTimes: number[] = [];
   const counters = { attempts: 0, succeeded: 0, failed: 0 };
 
   const claimOptions = (limit: number, endpointId?: string): ClaimOptions => {
@@ -129,18 +133,31 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
     void claimLoop();
   }
 
-  /** Wakes at `ms` from now (the earliest of all requested times wins). */
+  /** Claims again `ms` from now, when a scheduled retry falls due. */
   function wakeIn(ms: number): void {
     if (stopping) return;
-    const at = Date.now() + Math.max(0, ms);
-    if (at >= retryAt - 2) return;
+    const at = Date.now() + Math.max(0, ms) + 2;
+    // Keep the list short: a time within 5 ms of one already there is covered by it.
+    let i = wakeTimes.length;
+    while (i > 0 && wakeTimes[i - 1]! > at) i--;
+    if ((i > 0 && at - wakeTimes[i - 1]! < 5) || wakeTimes.length >= 10_000) return;
+    wakeTimes.splice(i, 0, at);
+    armRetryTimer();
+  }
+
+  function armRetryTimer(): void {
+    const first = wakeTimes[0];
+    if (first === undefined || first >= retryAt) return;
     if (retryTimer) clearTimeout(retryTimer);
-    retryAt = at;
+    retryAt = first;
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
       retryAt = Infinity;
+      const now = Date.now();
+      while (wakeTimes.length > 0 && wakeTimes[0]! <= now) wakeTimes.shift();
+      armRetryTimer();
       wake();
-    }, Math.max(0, ms) + 2);
+    }, Math.max(0, first - Date.now()));
     retryTimer.unref();
   }
 
@@ -255,6 +272,7 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
       finish,
       next: keepGoing ? claimOptions(1, d.endpointId) : undefined,
     });
+    opts.onAttempt?.(finish.status === 'succeeded' ? 'succeeded' : finish.status === 'dead' ? 'dead' : 'retry', result.durationMs);
     if (finish.status === 'pending') {
       log.debug({ delivery_id: d.id, endpoint_id: d.endpointId, attempt: attemptNo, status: result.statusCode, error: result.error, retry_in_ms: finish.delayMs }, 'webhook attempt failed; will retry');
       wakeIn(finish.delayMs);
