@@ -17,7 +17,7 @@ import { buildOpenApiDocument, documentPath, type OpenApiDocument } from './gene
 export const postmanPath = fileURLToPath(new URL('../docs/postman/woodstock-inbox.postman_collection.json', import.meta.url));
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Item = { name: string; item?: Item[]; request?: { auth?: Json; url?: { raw?: string } } & Record<string, Json | undefined> } & Record<string, Json | undefined>;
+type Item = { name: string; item?: Item[]; request?: { auth?: Json; url?: { path?: string[] } } & Record<string, Json | undefined> } & Record<string, Json | undefined>;
 
 /** mulberry32: a tiny seeded PRNG. */
 function seeded(seed: number): () => number {
@@ -53,9 +53,9 @@ function convertWith(doc: OpenApiDocument): Promise<{ info: Record<string, Json>
         alwaysInheritAuthentication: false,
         includeAuthInfoInExample: false,
       },
-      (err: unknown, result: { result: boolean; reason?: string; output?: { type: string; data: unknown }[] }) => {
-        if (err) return reject(err);
-        if (!result.result || !result.output?.[0]) return reject(new Error(`openapi-to-postmanv2: ${result.reason ?? 'conversion failed'}`));
+      (err, result) => {
+        if (err) return reject(new Error(`openapi-to-postmanv2: ${err.message}`));
+        if (!result?.result || !result.output?.[0]) return reject(new Error(`openapi-to-postmanv2: ${result?.reason ?? 'conversion failed'}`));
         resolve(result.output[0].data as never);
       },
     );
@@ -83,8 +83,7 @@ function fixAuth(items: Item[], publicPaths: Set<string>): void {
   for (const item of items) {
     if (item.item) fixAuth(item.item, publicPaths);
     if (!item.request) continue;
-    const raw = String(item.request.url?.raw ?? '');
-    const path = raw.replace(/^\{\{baseUrl\}\}/, '').split('?')[0]!.replace(/:([A-Za-z_]\w*)/g, '{$1}');
+    const path = `/${(item.request.url?.path ?? []).map((seg) => seg.replace(/^:(\w+)$/, '{$1}')).join('/')}`;
     if (publicPaths.has(path)) item.request.auth = { type: 'noauth' };
     else delete item.request.auth;
   }

@@ -3056,6 +3056,7 @@ export interface operations {
                      *           "sender_type": "ai_assistant",
                      *           "sender_name": "Woodstock Assistant",
                      *           "content": "<div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div>\n\n**Function Result (getCustomerByPhone):** {\"entry\":[{\"customerid\":\"C100000\",\"firstname\":\"Ann\",\"lastname\":\"Lee\",\"email\":\"ann.lee0@example.com\"}]}",
+                     *           "content_html": "<div class=\"wo-legacy-html\"><div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div></div><details class=\"wo-fn-result\"><summary><span class=\"wo-fn-result__label\">Function result</span> <code class=\"wo-fn-result__name\">getCustomerByPhone</code></summary><pre class=\"wo-fn-result__json\">{\n  &quot;entry&quot;: [\n    {\n      &quot;customerid&quot;: &quot;C100000&quot;,\n      &quot;firstname&quot;: &quot;Ann&quot;,\n      &quot;lastname&quot;: &quot;Lee&quot;,\n      &quot;email&quot;: &quot;ann.lee0@example.com&quot;\n    }\n  ]\n}</pre></details>",
                      *           "components": null,
                      *           "function_name": "getCustomerByPhone",
                      *           "function_input": {
@@ -3087,6 +3088,8 @@ export interface operations {
                             sender_type: string | null;
                             sender_name: string | null;
                             content: string;
+                            /** @description `content` rendered for display, safe to insert as HTML: legacy HTML sanitised, the `**Function Result (name):**` and `**CAROUSEL_DATA:**` markers as a collapsed block and product chips, light markdown for assistant and agent text, customer text escaped */
+                            content_html: string;
                             components: unknown[] | null;
                             function_name: string | null;
                             function_input: unknown;
@@ -3245,6 +3248,7 @@ export interface operations {
                      *       "sender_type": "ai_assistant",
                      *       "sender_name": "Woodstock Assistant",
                      *       "content": "<div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div>\n\n**Function Result (getCustomerByPhone):** {\"entry\":[{\"customerid\":\"C100000\",\"firstname\":\"Ann\",\"lastname\":\"Lee\",\"email\":\"ann.lee0@example.com\"}]}",
+                     *       "content_html": "<div class=\"wo-legacy-html\"><div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div></div><details class=\"wo-fn-result\"><summary><span class=\"wo-fn-result__label\">Function result</span> <code class=\"wo-fn-result__name\">getCustomerByPhone</code></summary><pre class=\"wo-fn-result__json\">{\n  &quot;entry&quot;: [\n    {\n      &quot;customerid&quot;: &quot;C100000&quot;,\n      &quot;firstname&quot;: &quot;Ann&quot;,\n      &quot;lastname&quot;: &quot;Lee&quot;,\n      &quot;email&quot;: &quot;ann.lee0@example.com&quot;\n    }\n  ]\n}</pre></details>",
                      *       "components": null,
                      *       "function_name": "getCustomerByPhone",
                      *       "function_input": {
@@ -3272,6 +3276,8 @@ export interface operations {
                         sender_type: string | null;
                         sender_name: string | null;
                         content: string;
+                        /** @description `content` rendered for display, safe to insert as HTML: legacy HTML sanitised, the `**Function Result (name):**` and `**CAROUSEL_DATA:**` markers as a collapsed block and product chips, light markdown for assistant and agent text, customer text escaped */
+                        content_html: string;
                         components: unknown[] | null;
                         function_name: string | null;
                         function_input: unknown;
@@ -3296,6 +3302,7 @@ export interface operations {
                      *       "sender_type": "business_rep",
                      *       "sender_name": "Tasha Reed",
                      *       "content": "Hi Ann, this is Tasha. I'm sorry about the damage; we'll send a replacement this week.",
+                     *       "content_html": "<p>Hi Ann, this is Tasha. I&#39;m sorry about the damage; we&#39;ll send a replacement this week.</p>",
                      *       "components": null,
                      *       "function_name": null,
                      *       "function_input": null,
@@ -3312,6 +3319,8 @@ export interface operations {
                         sender_type: string | null;
                         sender_name: string | null;
                         content: string;
+                        /** @description `content` rendered for display, safe to insert as HTML: legacy HTML sanitised, the `**Function Result (name):**` and `**CAROUSEL_DATA:**` markers as a collapsed block and product chips, light markdown for assistant and agent text, customer text escaped */
+                        content_html: string;
                         components: unknown[] | null;
                         function_name: string | null;
                         function_input: unknown;
@@ -3440,7 +3449,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The conversation summary */
+            /** @description The conversation summary (the fields below, and more detail from enrichment: unknown fields are to be ignored) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3473,7 +3482,8 @@ export interface operations {
                      *       ],
                      *       "sentiment": {
                      *         "score": -0.62,
-                     *         "label": "negative"
+                     *         "label": "negative",
+                     *         "trend": "worsening"
                      *       },
                      *       "priority_level": "high",
                      *       "priority_reasons": [
@@ -3502,17 +3512,21 @@ export interface operations {
                         customer_info: {
                             [key: string]: unknown;
                         };
-                        functions_used: {
+                        functions_used: ({
                             name: string;
                             count: number;
                             successes: number;
                             failures: number;
                             last_used_at: string | null;
-                        }[];
+                        } & {
+                            [key: string]: unknown;
+                        })[];
                         key_topics: string[];
                         sentiment: {
                             score: number;
                             label: string;
+                        } & {
+                            [key: string]: unknown;
                         };
                         priority_level: string;
                         priority_reasons: string[];

@@ -4,6 +4,8 @@ import { loadConfig } from '../config.ts';
 import { claimEmbedded, releaseEmbedded } from '../db/embedded-lock.ts';
 import { openDatabase, runMigrations, type Database } from '../db/index.ts';
 import { createAgent, createApiKey, listAgents, listApiKeys, revokeApiKey } from '../auth/index.ts';
+import cliProgress from 'cli-progress';
+import { enrichAll, enrichConversation, openLoftClient } from '../enrichment/index.ts';
 
 const help = `Usage: npm run cli -- <command> [options]
 
@@ -14,6 +16,13 @@ API keys and agents
   keys revoke PREFIX|KEY_ID        revoke a key
   agents create --name NAME [--email EMAIL]
   agents list
+
+Enrichment (topics, sentiment, priority, customer context, summary)
+  enrich --all [--no-loft] [--quiet-events]
+                                   recompute every conversation and message analysis (with a
+                                   progress bar); --no-loft skips LOFT look-ups for the customer
+                                   context; --quiet-events writes without conversation.enriched events
+  enrich ID [--no-loft]            recompute one conversation
 
 The database is DATABASE_URL, or the embedded one in DATA_DIR.`;
 
@@ -61,6 +70,36 @@ const commands: Record<string, Command> = {
   },
   'agents list': async (database) => {
     for (const a of await listAgents(database.db)) console.log(`${a.agent_id}  ${a.name}${a.email ? `  <${a.email}>` : ''}`);
+  },
+  enrich: async (database, args) => {
+    const { values, positionals } = opts(args, { all: { type: 'boolean' }, 'no-loft': { type: 'boolean' }, 'quiet-events': { type: 'boolean' } });
+    if (!values.all && positionals.length !== 1) fail('enrich needs --all or one conversation id');
+    const loft = values['no-loft'] ? null : await openLoftClient(loadConfig(), database);
+    try {
+      if (!values.all) {
+        const r = await enrichConversation(database, positionals[0]!, { loft: loft?.loft ?? null, events: !values['quiet-events'] });
+        if (r.status === 'missing') fail(`no conversation ${positionals[0]}`);
+        console.log(`${positionals[0]}: ${r.status}${r.priorityLevel ? ` (priority ${r.priorityLevel})` : ''}`);
+        return;
+      }
+      const bar = new cliProgress.SingleBar({ format: 'enriching [{bar}] {percentage}% | {value}/{total} conversations | {duration}s', hideCursor: true }, cliProgress.Presets.shades_classic);
+      let started = false;
+      const r = await enrichAll(database, {
+        loft: loft?.loft ?? null,
+        events: !values['quiet-events'],
+        onProgress: (done, total) => {
+          if (!started) {
+            bar.start(total, 0);
+            started = true;
+          }
+          bar.update(done);
+        },
+      });
+      if (started) bar.stop();
+      console.log(`enriched ${r.conversations} conversations (${r.written} changed), ${r.messages} messages read, ${r.analysed} customer messages analysed${loft ? '' : ' (no LOFT)'} in ${(r.ms / 1000).toFixed(1)} s`);
+    } finally {
+      await loft?.close();
+    }
   },
 };
 

@@ -237,7 +237,7 @@ export const webhookAttempts = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     deliveryId: bigint('delivery_id', { mode: 'number' }).notNull(),
     endpointId: uuid('endpoint_id').notNull(),
-    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    eventId: bigint('event_id', { mode: 'number' }), // NULL for test deliveries (0001_webhook_outbox)
     attemptNo: integer('attempt_no').notNull(),
     startedAt: timestamp('started_at', { withTimezone: true, mode: 'string' }).notNull(),
     durationMs: integer('duration_ms').notNull(),

@@ -420,7 +420,9 @@ export async function buildCustomerContext(input: BuildContextInput): Promise<Cu
   }
   ctx.loyalty_tier = facts.tier ?? null;
 
-  // LOFT, the freshest word, when the customer is identified.
+  // LOFT, the freshest word, when the customer is identified. Without a LOFT client (a bulk run
+  // with --no-loft) what LOFT said last time is kept.
+  if (id && !input.loft && previous?.loft_checked_at) keepLoftFacts(ctx, previous, sources);
   if (id && input.loft) {
     const cache = input.cache ?? defaultCache;
     const phone = ctx.phone ? normalizePhone(ctx.phone) ?? ctx.phone : null;
@@ -428,17 +430,9 @@ export async function buildCustomerContext(input: BuildContextInput): Promise<Cu
     if (snap === 'unavailable') {
       // Keep the last known facts (what LOFT said before wins over older function results).
       ctx.stale = true;
-      if (previous && previous.loft_checked_at) {
-        ctx.lifetime_orders = previous.lifetime_orders;
-        ctx.lifetime_spend = previous.lifetime_spend;
-        ctx.last_order = previous.last_order;
-        ctx.open_orders = previous.open_orders;
-        ctx.city = ctx.city ?? previous.city;
-        ctx.state = ctx.state ?? previous.state;
-        ctx.loft_checked_at = previous.loft_checked_at;
-        sources.add('previous');
-      }
+      if (previous?.loft_checked_at) keepLoftFacts(ctx, previous, sources);
     } else {
+      sources.delete('previous');
       sources.add('loft');
       ctx.loft_checked_at = new Date(snap.at).toISOString();
       Object.assign(ctx, summariseOrders(snap.orders));
@@ -462,3 +456,16 @@ export async function buildCustomerContext(input: BuildContextInput): Promise<Cu
 }
 
 const defaultCache = createCustomerContextCache();
+
+function keepLoftFacts(ctx: CustomerContext, previous: CustomerContext, sources: Set<string>): void {
+  ctx.lifetime_orders = previous.lifetime_orders;
+  ctx.lifetime_spend = previous.lifetime_spend;
+  ctx.last_order = previous.last_order;
+  ctx.open_orders = previous.open_orders;
+  ctx.city = previous.city ?? ctx.city;
+  ctx.state = previous.state ?? ctx.state;
+  ctx.name = ctx.name ?? previous.name;
+  ctx.loft_checked_at = previous.loft_checked_at;
+  sources.delete('previous');
+  for (const s of previous.sources) sources.add(s);
+}

@@ -184,7 +184,14 @@ export interface ConversationFacts {
   analyses: { message_id: string; analysis: StoredMessageAnalysis }[];
 }
 
-const dateOf = (stored: string): Date => new Date(toIso(stored) ?? 0);
+/** A stored UTC timestamp ("2025-03-01 10:00:00.123", no zone) as a Date; fast path for the usual shape. */
+function dateOf(stored: string): Date {
+  if (stored.length >= 19 && stored.charCodeAt(10) === 32 && !/[+-]\d\d$/.test(stored)) {
+    const ms = Date.parse(`${stored.slice(0, 10)}T${stored.slice(11)}Z`);
+    if (Number.isFinite(ms)) return new Date(ms);
+  }
+  return new Date(toIso(stored) ?? 0);
+}
 
 /** Analyses (new where needed), topics, sentiment and the extractive summary of one conversation. */
 export function computeFacts(raw: RawInputs, opts: { reanalyze?: boolean } = {}): ConversationFacts {
@@ -195,7 +202,8 @@ export function computeFacts(raw: RawInputs, opts: { reanalyze?: boolean } = {})
     if (!opts.reanalyze && isCurrentAnalysis(m.analysis)) a = m.analysis;
     else {
       a = toStoredAnalysis(m.content ?? '');
-      if (!isCurrentAnalysis(m.analysis) || stableJson(m.analysis) !== stableJson(a)) analyses.push({ message_id: m.message_id, analysis: a });
+      // (A bulk run passes analysis undefined: its UPDATE skips rows whose analysis is equal.)
+      if (m.analysis === undefined || !isCurrentAnalysis(m.analysis) || !sameJson(m.analysis, a)) analyses.push({ message_id: m.message_id, analysis: a });
     }
     msgs.push({ message_id: m.message_id, at: dateOf(m.at), a, empty: m.empty });
   }
@@ -290,6 +298,8 @@ export interface EnrichOptions {
   events?: boolean;
   /** when nothing changed, still record enriched_at (the waiting sweep uses it as its mark) */
   touch?: boolean;
+  /** takes the new message analyses instead of writing them in the transaction (bulk runs batch them) */
+  analysisSink?: (items: { message_id: string; analysis: StoredMessageAnalysis }[]) => void;
   now?: () => number;
 }
 
@@ -315,6 +325,24 @@ export function stableJson(x: unknown): string {
   );
 }
 
+/** Deep equality of JSON values, key order ignored (jsonb returns keys in its own order). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a as object);
+  if (ka.length !== Object.keys(b as object).length) return false;
+  for (const k of ka) {
+    if (!Object.hasOwn(b as object, k) || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
 /** customer_context without what changes on every LOFT refresh (not worth an event by itself). */
 function comparableContext(x: unknown): string {
   if (!x || typeof x !== 'object') return stableJson(x ?? null);
@@ -328,7 +356,7 @@ export async function writeAnalyses(ex: Executor, items: readonly { message_id: 
   const payload = JSON.stringify(items.map((i) => ({ id: i.message_id, a: i.analysis })));
   await ex.execute(sql`UPDATE chatbot_messages AS m SET analysis = t.a
     FROM jsonb_to_recordset(${payload}::jsonb) AS t(id uuid, a jsonb)
-    WHERE m.message_id = t.id`);
+    WHERE m.message_id = t.id AND m.analysis IS DISTINCT FROM t.a`);
 }
 
 interface WriteInput {
@@ -359,7 +387,8 @@ async function writeEnrichment(database: Database, input: WriteInput): Promise<E
       status = 'missing';
       return { result: null, events: [] };
     }
-    await writeAnalyses(tx, facts.analyses);
+    if (opts.analysisSink) opts.analysisSink(facts.analyses);
+    else await writeAnalyses(tx, facts.analyses);
 
     const computed = priorityFor(facts, row, context, now);
     const currentLevel = ((PRIORITY_LEVELS as readonly string[]).includes(row.priority_level ?? '') ? row.priority_level : 'normal') as PriorityLevel;

@@ -18,6 +18,7 @@ import {
   type CustomerMessageInput,
   type RawInputs,
   type RecentMessageInput,
+  writeAnalyses,
 } from './enricher.ts';
 
 export interface EnrichAllOptions {
@@ -54,10 +55,10 @@ interface MessageRead {
   output: unknown;
   input: unknown;
   status: string | null;
-  analysis: unknown;
 }
 
 const MARKER = '**Function Result (';
+const ANALYSIS_BATCH = 5_000;
 const contextSet = new Set<string>(CONTEXT_FUNCTIONS);
 const contextFunctionList = sql.raw(CONTEXT_FUNCTIONS.map((f) => `'${f}'`).join(', '));
 
@@ -71,7 +72,8 @@ export function inputsFromMessages(all: readonly MessageRead[]): RawInputs {
     visible.push(m);
     const isCustomer = m.sender_type === 'customer' || (m.sender_type === null && m.role === 'user');
     if (isCustomer) {
-      customer.push({ message_id: m.message_id, at: m.at, content: m.content, empty: m.content.trim() === '', analysis: m.analysis });
+      // analysis undefined: recomputed, and the batched UPDATE skips rows whose analysis is equal
+      customer.push({ message_id: m.message_id, at: m.at, content: m.content, empty: m.content.trim() === '', analysis: undefined });
     } else if (m.role !== 'user' && ((m.function_name && contextSet.has(m.function_name)) || (!m.function_name && m.content.includes(MARKER)))) {
       tools.push({ name: m.function_name, output: m.output, input: m.input, status: m.status, content: m.function_name ? null : m.content, at: m.at });
     }
@@ -102,38 +104,61 @@ export async function enrichAll(database: Database, opts: EnrichAllOptions = {})
   let messages = 0;
   let analysed = 0;
   let written = 0;
+  // Analyses of all conversations go back in large batches: one UPDATE … FROM per 5,000 rows
+  // costs about half as much as one per conversation.
+  let pending: { message_id: string; analysis: unknown }[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = (all: boolean) => {
+    while (pending.length >= ANALYSIS_BATCH || (all && pending.length > 0)) {
+      const batch = pending.slice(0, ANALYSIS_BATCH);
+      pending = pending.slice(ANALYSIS_BATCH);
+      flushing = flushing.then(() => writeAnalyses(database.db, batch as never));
+    }
+    return flushing;
+  };
+  const sink = (items: { message_id: string; analysis: unknown }[]) => {
+    for (const i of items) pending.push(i);
+  };
 
   const worker = async () => {
     while (next < ids.length) {
       const id = ids[next++]!;
       const conv = await getConversation(database.db, id);
       if (conv) {
+        // Text is read only where it is used: customer messages (analysed), the latest messages
+        // (summary) and legacy rows holding a function result in their text (customer context).
         const all = await rows<MessageRead>(
           database.db,
           sql`SELECT message_id::text AS message_id, message_role AS role, sender_type, is_internal_note AS internal,
-                message_created_at::text AS at, left(message_content, ${MAX_READ_CHARS}) AS content, executed_function_name AS function_name,
+                message_created_at::text AS at, executed_function_name AS function_name, function_execution_status AS status,
+                CASE WHEN (sender_type = 'customer' OR (sender_type IS NULL AND message_role = 'user'))
+                       OR row_number() OVER (ORDER BY message_created_at DESC, message_id DESC) <= ${SUMMARY_WINDOW + 40}
+                       OR (executed_function_name IS NULL AND message_role <> 'user' AND strpos(message_content, ${MARKER}) > 0)
+                     THEN left(message_content, ${MAX_READ_CHARS}) ELSE '' END AS content,
                 CASE WHEN executed_function_name IN (${contextFunctionList}) THEN function_output_result END AS output,
-                CASE WHEN executed_function_name IN (${contextFunctionList}) THEN function_input_parameters END AS input,
-                function_execution_status AS status, analysis
+                CASE WHEN executed_function_name IN (${contextFunctionList}) THEN function_input_parameters END AS input
               FROM chatbot_messages WHERE conversation_id = ${id}
               ORDER BY message_created_at, message_id`,
         );
         messages += all.length;
         const raw = inputsFromMessages(all);
         analysed += raw.customer.length;
-        let r = await enrichFromInputs(database, conv, raw, { reanalyze: true, loft: opts.loft ?? null, cache, events: opts.events });
+        const enrichOpts = { reanalyze: true, loft: opts.loft ?? null, cache, events: opts.events, analysisSink: sink };
+        let r = await enrichFromInputs(database, conv, raw, enrichOpts);
         // A live enricher (another instance) holds this conversation right now: wait for it.
         for (let attempt = 0; r.status === 'busy' && attempt < 20; attempt++) {
           await new Promise((resolve) => setTimeout(resolve, 100));
-          r = await enrichFromInputs(database, conv, raw, { reanalyze: true, loft: opts.loft ?? null, cache, events: opts.events });
+          r = await enrichFromInputs(database, conv, raw, enrichOpts);
         }
         if (r.status === 'written') written++;
+        if (pending.length >= ANALYSIS_BATCH) await flush(false);
       }
       done++;
       opts.onProgress?.(done, total);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, ids.length)) }, worker));
+  await flush(true);
   return { conversations: total, messages, analysed, written, ms: Date.now() - started };
 }
 

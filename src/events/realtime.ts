@@ -32,25 +32,31 @@ function send(socket: WebSocket, frame: unknown): void {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
 }
 
-/** Keeps the connection honest: protocol pings (browsers answer them) plus the seed's JSON pings. */
+/**
+ * Keeps the connection honest: protocol pings (browsers answer them) plus the seed's JSON pings.
+ * A client is dropped after two heartbeats in a row without a pong or any frame from it, so one
+ * slow beat (a busy process, a congested link) does not cut off a healthy client.
+ */
 function heartbeat(socket: WebSocket, everyMs: number, onDead: () => void): () => void {
-  let alive = true;
-  socket.on('pong', () => (alive = true));
-  socket.on('message', () => (alive = true));
-  const timer = setInterval(() => {
-    if (!alive) {
+  let missed = 0;
+  socket.on('pong', () => (missed = 0));
+  socket.on('message', () => (missed = 0));
+  // The check runs in setImmediate, after pending socket reads, so a pong that arrived while the
+  // process was busy is counted before the client is judged.
+  const timer = setInterval(() => setImmediate(() => {
+    if (missed >= 2) {
       onDead();
       socket.terminate();
       return;
     }
-    alive = false;
+    missed++;
     send(socket, { type: 'ping' });
     try {
       socket.ping();
     } catch {
       // closed in between
     }
-  }, everyMs);
+  }), everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }
@@ -66,14 +72,14 @@ export async function registerRealtime(app: FastifyInstance, deps: RealtimeDeps)
     schema: {
       tags: ['Events'],
       summary: 'WebSocket: every event, live; subscribe with a cursor to replay what you missed',
-      description: 'Auth: `?token=<api key>` or the Authorization header (401 otherwise). Frames: `{"type":"event", id, event_type, conversation_id, data, occurred_at}`, `{"type":"new_message", conversation_id, message}`, `{"type":"ping"}`, `{"type":"reset", oldest_id}`, `{"type":"subscribed", after}`. Send `{"type":"subscribe", "after": <id|null>, "conversation_id"?, "types"?}` to (re)subscribe.',
+      description: 'Auth: `?token=<api key>` or the Authorization header (401 otherwise). Frames: `{"type":"event", id, event_type, conversation_id, data, occurred_at}`, `{"type":"new_message", conversation_id, message}`, `{"type":"ping"}`, `{"type":"reset", oldest_id}`, `{"type":"subscribed", after}`. Send `{"type":"subscribe", "after": <id|null>, "conversation_id"?, "types"?}` to (re)subscribe, or connect with `?after=<id>`. A fresh connection that does not subscribe within 250 ms gets every event from the moment it connected; a client that subscribes counts events from its `subscribed` acknowledgement on (from there: every event after the cursor exactly once, in order).',
       security: [{ apiKey: [] }],
     },
     onRequest: async (req: FastifyRequest) => {
       const principal = await authenticateApiKey(database.db, bearerToken(req.headers, req.query), config.INBOX_API_KEY);
       if (!principal) throw unauthorized();
     },
-  }, (socket: WebSocket) => {
+  }, (socket: WebSocket, req: FastifyRequest) => {
     realtimeStats.inboxClients++;
     let sub: Subscription | undefined;
     let closed = false;
@@ -116,10 +122,22 @@ export async function registerRealtime(app: FastifyInstance, deps: RealtimeDeps)
     };
 
     // The seed's clients never subscribe: they get every event from the moment they connected.
-    // We wait a moment for a subscribe frame first (so a resuming client never sees an event
-    // twice), then start from the position at connect time, so nothing in between is lost.
+    // `?after=<id>` subscribes at once. Otherwise we wait a moment for a subscribe frame (so a
+    // resuming client never sees an event twice or out of order), then start from the position
+    // at connect time, so nothing in between is lost. The check runs in setImmediate, after
+    // pending socket reads: a frame that arrived while the process was busy still wins.
+    let clientSubscribed = false;
     const connectedAt = feed.position;
-    const autoSubscribe = setTimeout(() => void subscribe(connectedAt, undefined, undefined, true), 250);
+    const urlAfter = (req.query as { after?: string }).after;
+    let autoSubscribe: NodeJS.Timeout | undefined;
+    if (urlAfter !== undefined && /^\d+$/.test(urlAfter)) {
+      clientSubscribed = true;
+      void subscribe(Number(urlAfter));
+    } else {
+      autoSubscribe = setTimeout(() => setImmediate(() => {
+        if (!clientSubscribed && !closed) void subscribe(connectedAt, undefined, undefined, true);
+      }), 250);
+    }
 
     socket.on('message', (raw) => {
       let msg: { type?: unknown; after?: unknown; conversation_id?: unknown; types?: unknown };
@@ -130,7 +148,10 @@ export async function registerRealtime(app: FastifyInstance, deps: RealtimeDeps)
         return;
       }
       if (msg.type === 'pong' || msg.type === 'ping') return;
-      if (msg.type === 'subscribe') clearTimeout(autoSubscribe);
+      if (msg.type === 'subscribe') {
+        clientSubscribed = true;
+        clearTimeout(autoSubscribe);
+      }
       if (msg.type !== 'subscribe') {
         send(socket, { type: 'error', code: 'unknown_frame', detail: 'expected {"type":"subscribe", "after": <id|null>}' });
         return;

@@ -124,6 +124,17 @@ describe('renderMessageHtml: the XSS corpus', () => {
     expect(out).not.toContain('data:');
   });
 
+  it('inline styles are dropped (the page CSP refuses them); text that mentions style is kept', () => {
+    const out = renderMessageHtml(legacy('<p style="color:red" title="a style=&quot;x&quot;">Say style="bold" here</p>'));
+    const styled: string[] = [];
+    const parser = new Parser({ onopentag: (name, attribs) => { if ('style' in attribs) styled.push(name); } });
+    parser.write(out);
+    parser.end();
+    expect(styled).toEqual([]);
+    expect(out).toContain('Say style="bold" here');
+    expect(out).toContain('title="a style=&quot;x&quot;"');
+  });
+
   it('stray closing tags in legacy HTML cannot close the wrapper', () => {
     const out = renderMessageHtml(legacy('</div></div><p>after</p></details>'));
     expect(out).toBe('<div class="wo-legacy-html"><p>after</p></div>');

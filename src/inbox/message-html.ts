@@ -5,7 +5,8 @@
 // - assistant / agent text: light markdown (bold, italics, lists, line breaks, http(s) links),
 //   every piece of text escaped;
 // - legacy raw HTML in assistant rows: through `sanitizeHtml`, the project's one sanitiser for
-//   untrusted HTML, with plain-http images dropped (images: relative or https only);
+//   untrusted HTML, with plain-http images dropped (images: relative or https only) and inline
+//   style attributes removed (the inbox's CSP refuses them);
 // - the original's markers: `**Function Result (name):** {json}` becomes a collapsed <details> with
 //   the pretty-printed JSON (escaped); `**CAROUSEL_DATA:** {"products":[...]}` becomes product chips.
 //   A marker whose JSON can't be read is shown as escaped text in the same collapsed block.
@@ -114,9 +115,12 @@ function legacyHtml(text: string): string {
   // The original's markdown bold inside HTML rows, then the one sanitiser decides what stays.
   const withBold = text.replace(/\*\*(?=\S)([^*\n]{1,400}?\S)\*\*/g, '<strong>$1</strong>');
   const clean = sanitizeHtml(withBold)
-    // Images: relative or https only. sanitize-html's output is normalised (attribute values
-    // double-quoted and escaped, "<" in text escaped), so a plain-http <img> tag is found reliably.
+    // sanitize-html's output is normalised (attribute values double-quoted with `"` and `>`
+    // escaped, "<" in text escaped), so tags are found reliably here.
+    // Images: relative or https only.
     .replace(/<img\b[^>]*?\ssrc="http:[^"]*"[^>]*>/gi, '')
+    // No inline styles: the inbox page's CSP refuses them (and would report each one).
+    .replace(/<[a-z][a-z0-9]*\b[^>]*>/gi, (tag) => tag.replace(/\sstyle="[^"]*"/gi, ''))
     .trim();
   return clean ? `<div class="wo-legacy-html">${clean}</div>` : '';
 }

@@ -173,9 +173,9 @@ const summaryResponse = z
   .looseObject({
     conversation_id: z.string(),
     customer_info: z.record(z.string(), z.unknown()).describe('`identity` (`verified`, `claimed` or `unknown`), `customer_id`, `name`, `phone`, `email`, `user_identifier`, `platform_type`, plus what enrichment learnt'),
-    functions_used: z.array(z.object({ name: z.string(), count: z.number().int(), successes: z.number().int(), failures: z.number().int(), last_used_at: z.string().nullable() })),
+    functions_used: z.array(z.looseObject({ name: z.string(), count: z.number().int(), successes: z.number().int(), failures: z.number().int(), last_used_at: z.string().nullable() })),
     key_topics: z.array(z.string()),
-    sentiment: z.object({ score: z.number(), label: z.string() }),
+    sentiment: z.looseObject({ score: z.number(), label: z.string() }),
     priority_level: z.string(),
     priority_reasons: z.array(z.string()),
     priority_manual: z.boolean(),
@@ -188,13 +188,13 @@ const summaryResponse = z
     enriched_at: z.string().nullable(),
   })
   .meta({
-    description: 'The conversation summary',
+    description: 'The conversation summary (the fields below, and more detail from enrichment: unknown fields are to be ignored)',
     examples: [{
       conversation_id: conversationExample.conversation_id,
       customer_info: { identity: 'verified', customer_id: 'C100000', name: 'Ann Lee', phone: '+14045551000', email: 'ann.lee0@example.com', user_identifier: '+14045551000', platform_type: 'webchat' },
       functions_used: [{ name: 'getCustomerByPhone', count: 1, successes: 1, failures: 0, last_used_at: '2026-11-25T16:38:40.000Z' }],
       key_topics: ['damaged_defective', 'delivery_scheduling'],
-      sentiment: { score: -0.62, label: 'negative' },
+      sentiment: { score: -0.62, label: 'negative', trend: 'worsening' },
       priority_level: 'high',
       priority_reasons: ['Damaged item reported'],
       priority_manual: false,
@@ -426,7 +426,11 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
         ...secured,
         response: { 200: summaryResponse, ...errors },
       },
-    }, async (req) => buildSummary(database.db, req.params.id));
+    }, async (req) => {
+      // The schema keeps fields it does not name (enrichment adds detail); FunctionUse is an
+      // interface without an index signature, hence the assertion (types only).
+      return (await buildSummary(database.db, req.params.id)) as z.input<typeof summaryResponse>;
+    });
 
     app.get('/api/events', {
       schema: {

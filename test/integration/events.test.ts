@@ -94,17 +94,25 @@ interface Client {
   ids: number[];
   newMessages: number;
   closed: Promise<void>;
+  closeInfo?: string;
 }
 
 function connect(after: number | null, query = `token=${TEST_API_KEY}`): Promise<Client> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${app.baseUrl.replace('http', 'ws')}/ws/inbox?${query}`);
-    const client: Client = { ws, ids: [], newMessages: 0, closed: new Promise((r) => ws.on('close', () => r())) };
+    const client: Client = { ws, ids: [], newMessages: 0, closed: new Promise((r) => ws.on('close', (code, reason) => { client.closeInfo = `${code} ${reason}`; r(); })) };
+    // Protocol: a client that subscribes counts events from its `subscribed` acknowledgement on;
+    // anything before it came from the automatic live subscription of a fresh connection.
+    let acked = false;
     ws.on('message', (raw) => {
       const f = JSON.parse(String(raw));
+      if (f.type === 'subscribed' && (after === null || (!f.automatic && f.after === after))) {
+        acked = true;
+        resolve(client);
+      }
+      if (!acked) return;
       if (f.type === 'event') client.ids.push(f.id);
       if (f.type === 'new_message') client.newMessages++;
-      if (f.type === 'subscribed' && (after === null || (!f.automatic && f.after === after))) resolve(client);
     });
     ws.on('open', () => {
       if (after !== null) ws.send(JSON.stringify({ type: 'subscribe', after }));
@@ -152,12 +160,13 @@ describe(`WebSocket /ws/inbox (${testDbKind})`, () => {
     await dropper;
     const committed = (await allEventIds()).filter((id) => id > start);
     // wait until every client has caught up
-    for (let k = 0; k < 200; k++) {
+    for (let k = 0; k < 400; k++) {
       if (active.every(({ c, i }) => [...results[i]!, ...c.ids].at(-1) === committed.at(-1))) break;
       await sleep(25);
     }
     for (const { c, i } of active) {
       const got = [...results[i]!, ...c.ids];
+      expect(c.closeInfo, `client ${i} was closed by the server`).toBeUndefined();
       expect(got).toEqual(committed);
       c.ws.close();
     }
@@ -186,7 +195,7 @@ describe(`WebSocket /ws/inbox (${testDbKind})`, () => {
     (client.ws as unknown as { pong: () => void }).pong = () => {};
     const socket = (client.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
-    await sleep(3_000);
+    await sleep(4_500);
     // reading again, the client learns the server has hung up on it
     socket.resume();
     const closedWithin = await Promise.race([client.closed.then(() => true), sleep(3_000).then(() => false)]);

@@ -241,6 +241,35 @@ describe(`inbox API (${testDbKind})`, () => {
     expect(Array.isArray(s.body.functions_used)).toBe(true);
   });
 
+  it('q searches message text (full-text) and customer fields, the same on both databases', async () => {
+    const ids = (await t.database.query<{ id: string }>(sql`SELECT conversation_id::text AS id FROM chatbot_conversations ORDER BY conversation_id LIMIT 3`)).map((r) => r.id);
+    await withEvents(t.database, async (tx) => {
+      const r = await insertMessage(tx, { conversationId: ids[0]!, role: 'user', senderType: 'customer', content: 'El sofá Brennan llegó con una mancha enorme, quiero un cambio' });
+      return { result: r, events: r.events };
+    });
+    const word = await walkAll('active_only=false&q=mancha');
+    expect(word.map((c) => c.conversation_id)).toContain(ids[0]);
+    const truth = await t.database.query<{ id: string }>(sql`SELECT DISTINCT conversation_id::text AS id FROM chatbot_messages WHERE to_tsvector('simple', message_content) @@ websearch_to_tsquery('simple', 'mancha')`);
+    expect(word.map((c) => c.conversation_id).sort()).toEqual(truth.map((r) => r.id).sort());
+    const phrase = await walkAll(`active_only=false&q=${encodeURIComponent('"una mancha enorme"')}`);
+    expect(phrase.map((c) => c.conversation_id)).toEqual([ids[0]]);
+    const [c] = await t.database.query<{ id: string; name: string }>(sql`SELECT conversation_id::text AS id, customer_name AS name FROM chatbot_conversations WHERE customer_name IS NOT NULL LIMIT 1`);
+    const byName = await walkAll(`active_only=false&q=${encodeURIComponent(c!.name)}`);
+    expect(byName.map((x) => x.conversation_id)).toContain(c!.id);
+  });
+
+  it('offset paging for older clients returns the same order as the cursor walk', async () => {
+    const walked = (await walkAll('active_only=false')).map((c) => c.conversation_id);
+    const byOffset: string[] = [];
+    for (let offset = 0; ; offset += 25) {
+      const r = await api(`/api/conversations?active_only=false&limit=25&offset=${offset}`);
+      expect(r.body.next_cursor).toBeNull();
+      byOffset.push(...r.body.data.map((c: any) => c.conversation_id));
+      if (r.body.data.length < 25) break;
+    }
+    expect(byOffset).toEqual(walked);
+  });
+
   it('for-inbox and recent answer', async () => {
     const fi = await api('/api/conversations/for-inbox');
     expect(fi.status).toBe(200);

@@ -1,8 +1,8 @@
 // The outbox (webhook_deliveries) and the attempt log (webhook_attempts): the only module that
 // writes them. A delivery is one run of an event to an endpoint through the retry schedule:
 //   pending → succeeded | dead (last attempt failed, or 410) | cancelled (endpoint disabled)
-// A pending row is "leased" while an attempt runs: next_attempt_at is pushed to the end of the
-// lease, so a row whose worker died simply becomes due again when the lease runs out.
+// A pending row is "leased" while an attempt runs (leased_by, lease_until); a row whose worker
+// died simply becomes due again when the lease runs out.
 // Replays and re-sends add a new pending row for the same event (same webhook-id).
 import { sql, type SQL } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
@@ -107,6 +107,11 @@ export async function insertOutboxRows(tx: Executor, events: StoredEvent[], firs
 
 // ---------------------------------------------------------------------------------------------
 // Claiming and finishing (the worker)
+//
+// A lease only sets leased_by / lease_until, columns no index holds, so PostgreSQL can update the
+// row in place (a HOT update, helped by the table's fillfactor): a busy queue does not bloat its
+// indexes with an entry per lease. A row is due when next_attempt_at has passed and it has no
+// live lease; a lease that runs out (its worker died) makes it due again by itself.
 
 export interface ClaimOptions {
   instanceId: string;
@@ -119,53 +124,64 @@ export interface ClaimOptions {
   exclude: number[];
   /** at most this many rows */
   limit: number;
-  /** only this endpoint */
-  endpointId?: string;
 }
 
-/**
- * Leases due deliveries fairly: every endpoint with a free slot gets its oldest due rows, taken
- * round-robin (first row of each endpoint, then second, …) up to `limit`. SKIP LOCKED lets many
- * instances claim at once without waiting on each other.
- */
-function claimSql(o: ClaimOptions, prefix: SQL = sql``): SQL {
-  const busy = JSON.stringify(Object.fromEntries(o.busy));
-  const only = o.endpointId ? sql`AND w.id = ${o.endpointId}` : sql``;
-  const exclude = o.exclude.length > 0 ? sql`AND d.id NOT IN (${sql.join(o.exclude.map((id) => sql`${id}`), sql`, `)})` : sql``;
-  return sql`${prefix}
-    ep AS (
-      SELECT w.id, w.url, w.source, w.secret,
-        CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret,
-        greatest(0, ${o.perEndpoint}::int - coalesce((${busy}::jsonb ->> w.id::text)::int, 0)) AS free
-      FROM webhook_endpoints w WHERE w.enabled ${only}
-    ),
-    picked AS (
-      SELECT x.id, x.event_id, x.next_attempt_at, ep.id AS endpoint_id,
-        row_number() OVER (PARTITION BY ep.id ORDER BY x.next_attempt_at, x.id) AS rn
-      FROM ep CROSS JOIN LATERAL (
-        SELECT d.id, d.event_id, d.next_attempt_at FROM webhook_deliveries d
-        WHERE d.endpoint_id = ep.id AND d.status = 'pending' AND d.next_attempt_at <= now() ${exclude}
-        ORDER BY d.next_attempt_at, d.id
-        LIMIT ep.free
-        FOR UPDATE SKIP LOCKED
-      ) x
-      WHERE ep.free > 0
-      ORDER BY rn, x.next_attempt_at
-      LIMIT ${o.limit}
-    )
-    UPDATE webhook_deliveries d SET leased_by = ${o.instanceId},
-      lease_until = now() + ${o.leaseMs} * interval '1 millisecond',
-      next_attempt_at = now() + ${o.leaseMs} * interval '1 millisecond'
-    FROM picked p JOIN ep ON ep.id = p.endpoint_id LEFT JOIN inbox_events e ON e.id = p.event_id
-    WHERE d.id = p.id
+// Leases and attempt results commit without waiting for the WAL flush (synchronous_commit off
+// for that one transaction): they are acknowledgements, and the few a database crash could lose
+// only mean a delivery is sent again (at least once), never lost: the events and their
+// deliveries are committed durably by the event transaction. This is what lets one endpoint take
+// hundreds of deliveries a second with one attempt at a time.
+const asyncCommit = sql.raw(`async_commit AS (SELECT set_config('synchronous_commit', 'off', true) AS v)`);
+const withAsyncCommit = sql.raw(`(SELECT v FROM async_commit) = 'off'`);
+
+const due = sql.raw(`d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until <= now())`);
+
+function excluding(ids: number[]): SQL {
+  return ids.length > 0 ? sql`AND d.id NOT IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})` : sql``;
+}
+
+/** The lease itself and what an attempt needs, for the rows in CTE `picked` (id, event_id, endpoint_id). */
+function leasePicked(o: { instanceId: string; leaseMs: number }): SQL {
+  return sql`UPDATE webhook_deliveries d SET leased_by = ${o.instanceId}, lease_until = now() + ${o.leaseMs} * interval '1 millisecond'
+    FROM picked p JOIN webhook_endpoints w ON w.id = p.endpoint_id LEFT JOIN inbox_events e ON e.id = p.event_id
+    WHERE d.id = p.id AND ${withAsyncCommit}
     RETURNING d.id, d.endpoint_id::text AS endpoint_id, d.event_id, d.event_type, d.attempt_count, d.payload,
-      ${o.leaseMs}::int AS lease_ms, ep.url, ep.source, ep.secret, ep.previous_secret,
+      ${o.leaseMs}::int AS lease_ms, w.url, w.source, w.secret,
+      CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret,
       e.type AS e_type, e.data AS e_data, e.occurred_at AS e_occurred_at`;
 }
 
+/**
+ * Leases due deliveries fairly: every enabled endpoint with a free slot gets its oldest due rows,
+ * taken round-robin (the first row of each endpoint, then the second, …) up to `limit`.
+ * SKIP LOCKED lets many instances claim at once without waiting on each other.
+ */
 export async function claimDue(ex: Executor, o: ClaimOptions): Promise<ClaimedDelivery[]> {
+  const busy = JSON.stringify(Object.fromEntries(o.busy));
   const claimedAt = Date.now();
-  const r = await rows<ClaimRow>(ex, claimSql(o, sql`WITH`));
+  const r = await rows<ClaimRow>(
+    ex,
+    sql`WITH ${asyncCommit},
+        ep AS (
+          SELECT w.id, greatest(0, ${o.perEndpoint}::int - coalesce((${busy}::jsonb ->> w.id::text)::int, 0)) AS free
+          FROM webhook_endpoints w WHERE w.enabled
+        ),
+        picked AS (
+          SELECT x.id, x.event_id, ep.id AS endpoint_id,
+            row_number() OVER (PARTITION BY ep.id ORDER BY x.next_attempt_at, x.id) AS rn, x.next_attempt_at
+          FROM ep CROSS JOIN LATERAL (
+            SELECT d.id, d.event_id, d.next_attempt_at FROM webhook_deliveries d
+            WHERE d.endpoint_id = ep.id AND ${due} ${excluding(o.exclude)}
+            ORDER BY d.next_attempt_at, d.id
+            LIMIT ep.free
+            FOR UPDATE SKIP LOCKED
+          ) x
+          WHERE ep.free > 0
+          ORDER BY rn, x.next_attempt_at
+          LIMIT ${o.limit}
+        )
+        ${leasePicked(o)}`,
+  );
   return r.map((row) => toClaimed(row, claimedAt)).sort((a, b) => a.id - b.id);
 }
 
@@ -191,46 +207,62 @@ export type Finish =
  */
 export async function finishAttempt(
   ex: Executor,
-  o: { delivery: ClaimedDelivery; instanceId: string; attempt: AttemptRecord; finish: Finish; next?: ClaimOptions },
+  o: { delivery: ClaimedDelivery; instanceId: string; attempt: AttemptRecord; finish: Finish; next?: { leaseMs: number; exclude: number[] } },
 ): Promise<ClaimedDelivery | null> {
   const d = o.delivery;
   const a = o.attempt;
   const f = o.finish;
   const lastError = f.status === 'succeeded' ? null : a.error;
   const guard = f.status === 'succeeded' ? sql`` : sql`AND leased_by = ${o.instanceId}`;
-  const nextAt = f.status === 'pending' ? sql`now() + ${f.delayMs} * interval '1 millisecond'` : sql`next_attempt_at`;
-  const completed = f.status === 'pending' ? sql`NULL` : sql`now()`;
-  const prefix = sql`WITH
+  const nextAt = f.status === 'pending' ? sql`, next_attempt_at = now() + ${f.delayMs} * interval '1 millisecond'` : sql``;
+  const completed = f.status === 'pending' ? sql`` : sql`, completed_at = now()`;
+  const record = sql`
+    ${asyncCommit},
     attempt AS (
       INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, attempt_no, started_at, duration_ms, status_code, error, response_excerpt)
-      VALUES (${d.id}, ${d.endpointId}, ${d.eventId}, ${a.attemptNo}, ${a.startedAt.toISOString()}::timestamptz, ${a.durationMs},
-        ${a.statusCode}, ${a.error}, ${a.responseExcerpt})
+      SELECT ${d.id}, ${d.endpointId}, ${d.eventId}::bigint, ${a.attemptNo}, ${a.startedAt.toISOString()}::timestamptz, ${a.durationMs},
+        ${a.statusCode}::int, ${a.error}, ${a.responseExcerpt}
+      WHERE EXISTS (SELECT 1 FROM webhook_deliveries WHERE id = ${d.id})
     ),
     finished AS (
       UPDATE webhook_deliveries SET status = ${f.status}, attempt_count = attempt_count + 1,
-        last_status_code = ${a.statusCode}, last_error = ${lastError},
-        next_attempt_at = ${nextAt}, completed_at = ${completed}, lease_until = NULL, leased_by = NULL
-      WHERE id = ${d.id} AND status = 'pending' ${guard}
+        last_status_code = ${a.statusCode}::int, last_error = ${lastError}, lease_until = NULL, leased_by = NULL ${nextAt} ${completed}
+      WHERE id = ${d.id} AND status = 'pending' ${guard} AND ${withAsyncCommit}
       RETURNING id
-    ),`;
+    )`;
   if (!o.next) {
-    await ex.execute(sql`${prefix} done AS (SELECT 1) SELECT count(*) FROM finished`);
+    await ex.execute(sql`WITH ${record} SELECT count(*) FROM finished`);
     return null;
   }
   const claimedAt = Date.now();
-  const r = await rows<ClaimRow>(ex, claimSql({ ...o.next, exclude: [...o.next.exclude, d.id] }, prefix));
+  const r = await rows<ClaimRow>(
+    ex,
+    sql`WITH ${record},
+        picked AS (
+          SELECT d.id, d.event_id, d.endpoint_id FROM webhook_deliveries d
+          WHERE d.endpoint_id = ${d.endpointId} AND ${due} ${excluding([...o.next.exclude, d.id])}
+            AND EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.id = ${d.endpointId} AND w.enabled)
+          ORDER BY d.next_attempt_at, d.id
+          LIMIT 1
+          FOR UPDATE OF d SKIP LOCKED
+        )
+        ${leasePicked({ instanceId: o.instanceId, leaseMs: o.next.leaseMs })}`,
+  );
   return r[0] ? toClaimed(r[0], claimedAt) : null;
 }
 
 /** Milliseconds until the next delivery becomes due at an endpoint with a free slot; null: none pending. */
 export async function msUntilNextDue(ex: Executor, o: { busyEndpoints: string[] }): Promise<number | null> {
   const skip = o.busyEndpoints.length > 0 ? sql`AND w.id::text NOT IN (${sql.join(o.busyEndpoints.map((id) => sql`${id}`), sql`, `)})` : sql``;
+  // Leased rows are few per endpoint: the earliest due row is among the first by next_attempt_at.
   const [r] = await rows<{ wait_ms: string | number | null }>(
     ex,
     sql`SELECT extract(epoch FROM (min(x.t) - now())) * 1000 AS wait_ms
         FROM webhook_endpoints w CROSS JOIN LATERAL (
-          SELECT d.next_attempt_at AS t FROM webhook_deliveries d
-          WHERE d.endpoint_id = w.id AND d.status = 'pending' ORDER BY d.next_attempt_at LIMIT 1
+          SELECT min(greatest(f.next_attempt_at, coalesce(f.lease_until, f.next_attempt_at))) AS t FROM (
+            SELECT d.next_attempt_at, d.lease_until FROM webhook_deliveries d
+            WHERE d.endpoint_id = w.id AND d.status = 'pending' ORDER BY d.next_attempt_at LIMIT 20
+          ) f
         ) x
         WHERE w.enabled ${skip}`,
   );
@@ -242,7 +274,7 @@ export async function releaseLeases(ex: Executor, instanceId: string, ids?: numb
   const only = ids ? (ids.length === 0 ? sql`AND false` : sql`AND id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`) : sql``;
   const r = await rows<{ id: string }>(
     ex,
-    sql`UPDATE webhook_deliveries SET leased_by = NULL, lease_until = NULL, next_attempt_at = now()
+    sql`UPDATE webhook_deliveries SET leased_by = NULL, lease_until = now()
         WHERE leased_by = ${instanceId} AND status = 'pending' ${only} RETURNING id`,
   );
   return r.length;

@@ -71,7 +71,7 @@ const rotateBody = z
     previous_secret_valid_for_s: z.number().int().min(0).max(7 * 86_400).optional().meta({ description: 'How long the old secret keeps signing too (default 86400: 24 hours; 0: stop at once)' }),
   })
   .strict()
-  .optional()
+  .nullish()
   .meta({ example: { previous_secret_valid_for_s: 86_400 } });
 
 const newMessageBody = z

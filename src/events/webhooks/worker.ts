@@ -105,15 +105,7 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
   const wakeTimes: number[] = [];
   const counters = { attempts: 0, succeeded: 0, failed: 0 };
 
-  const claimOptions = (limit: number, endpointId?: string): ClaimOptions => {
-    let counts = busy;
-    if (endpointId) {
-      // The slot asking is about to be free: it does not count against its endpoint.
-      counts = new Map(busy);
-      counts.set(endpointId, (counts.get(endpointId) ?? 1) - 1);
-    }
-    return { instanceId, leaseMs, perEndpoint, busy: counts, exclude: [...running], limit, endpointId };
-  };
+  const claimOptions = (limit: number): ClaimOptions => ({ instanceId, leaseMs, perEndpoint, busy, exclude: [...running], limit });
 
   /** Claims soon: at once, or after the claim gap when the last claim was moments ago. */
   function wake(): void {
@@ -270,7 +262,7 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
       instanceId,
       attempt: { attemptNo, startedAt, durationMs: result.durationMs, statusCode: result.statusCode, error: result.error, responseExcerpt: result.responseExcerpt },
       finish,
-      next: keepGoing ? claimOptions(1, d.endpointId) : undefined,
+      next: keepGoing ? { leaseMs, exclude: [...running] } : undefined,
     });
     opts.onAttempt?.(finish.status === 'succeeded' ? 'succeeded' : finish.status === 'dead' ? 'dead' : 'retry', result.durationMs);
     if (finish.status === 'pending') {
