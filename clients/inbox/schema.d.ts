@@ -694,7 +694,304 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
+    schemas: {
+        /**
+         * @description A conversation as the inbox sees it
+         * @example {
+         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *       "user_identifier": "+14045551000",
+         *       "platform_type": "webchat",
+         *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
+         *       "last_message_at": "2026-11-25T16:40:12.004Z",
+         *       "is_active": true,
+         *       "inbox_status": "pending_human",
+         *       "snoozed_until": null,
+         *       "assigned_agent_id": null,
+         *       "priority_level": "high",
+         *       "priority_reasons": [
+         *         "Damaged item reported"
+         *       ],
+         *       "priority_manual": false,
+         *       "tags": [
+         *         "delivery"
+         *       ],
+         *       "last_read_at": null,
+         *       "unread_count": 3,
+         *       "message_count": 412,
+         *       "waiting_since": "2026-11-25T16:40:12.004Z",
+         *       "last_message": {
+         *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
+         *         "role": "user",
+         *         "sender_type": "customer",
+         *         "preview": "My sofa arrived damaged",
+         *         "created_at": "2026-11-25T16:40:12.004Z"
+         *       },
+         *       "customer": {
+         *         "customer_id": "C100000",
+         *         "name": "Ann Lee",
+         *         "phone": "+14045551000",
+         *         "email": "ann.lee0@example.com",
+         *         "verified": true
+         *       },
+         *       "sentiment": {
+         *         "score": -0.62,
+         *         "label": "negative"
+         *       },
+         *       "topics": [
+         *         "damaged_defective",
+         *         "delivery_scheduling"
+         *       ],
+         *       "handled_by": "human",
+         *       "handoff": {
+         *         "reason": "Damaged item",
+         *         "summary": "…"
+         *       },
+         *       "updated_at": "2026-11-25T16:40:12.100Z"
+         *     }
+         */
+        ConversationInput: {
+            /** Format: uuid */
+            conversation_id: string;
+            user_identifier: string;
+            platform_type: string;
+            conversation_started_at: string;
+            last_message_at: string;
+            is_active: boolean;
+            /** @enum {string} */
+            inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
+            snoozed_until: string | null;
+            assigned_agent_id: string | null;
+            /** @enum {string} */
+            priority_level: "urgent" | "high" | "normal" | "low";
+            priority_reasons: string[];
+            priority_manual: boolean;
+            tags: string[];
+            last_read_at: string | null;
+            unread_count: number;
+            message_count: number;
+            waiting_since: string | null;
+            last_message: {
+                message_id: string;
+                role: string;
+                sender_type: string;
+                preview: string;
+                created_at: string;
+            } | null;
+            customer: {
+                customer_id: string | null;
+                name: string | null;
+                phone: string | null;
+                email: string | null;
+                verified: boolean;
+            } | null;
+            sentiment: {
+                score: number;
+                label: string;
+            } | null;
+            topics: string[];
+            /** @enum {string} */
+            handled_by: "bot" | "human";
+            handoff: {
+                [key: string]: unknown;
+            } | null;
+            updated_at: string;
+        };
+        /**
+         * @description A stored message; `content` exactly as stored
+         * @example {
+         *       "message_id": "9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f",
+         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *       "role": "assistant",
+         *       "sender_type": "ai_assistant",
+         *       "sender_name": "Woodstock Assistant",
+         *       "content": "<div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div>\n\n**Function Result (getCustomerByPhone):** {\"entry\":[{\"customerid\":\"C100000\",\"firstname\":\"Ann\",\"lastname\":\"Lee\",\"email\":\"ann.lee0@example.com\"}]}",
+         *       "content_html": "<div class=\"wo-legacy-html\"><div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div></div><details class=\"wo-fn-result\"><summary><span class=\"wo-fn-result__label\">Function result</span> <code class=\"wo-fn-result__name\">getCustomerByPhone</code></summary><pre class=\"wo-fn-result__json\">{\n  &quot;entry&quot;: [\n    {\n      &quot;customerid&quot;: &quot;C100000&quot;,\n      &quot;firstname&quot;: &quot;Ann&quot;,\n      &quot;lastname&quot;: &quot;Lee&quot;,\n      &quot;email&quot;: &quot;ann.lee0@example.com&quot;\n    }\n  ]\n}</pre></details>",
+         *       "components": null,
+         *       "function_name": "getCustomerByPhone",
+         *       "function_input": {
+         *         "phone": "404-555-1000"
+         *       },
+         *       "function_output": {
+         *         "entry": [
+         *           {
+         *             "customerid": "C100000",
+         *             "firstname": "Ann",
+         *             "lastname": "Lee",
+         *             "email": "ann.lee0@example.com"
+         *           }
+         *         ]
+         *       },
+         *       "function_status": "success",
+         *       "is_internal_note": false,
+         *       "created_at": "2026-11-25T16:40:12.004Z"
+         *     }
+         */
+        MessageInput: {
+            message_id: string;
+            conversation_id: string;
+            role: string;
+            sender_type: string | null;
+            sender_name: string | null;
+            content: string;
+            /** @description `content` rendered for display, safe to insert as HTML: legacy HTML sanitised, the `**Function Result (name):**` and `**CAROUSEL_DATA:**` markers as a collapsed block and product chips, light markdown for assistant and agent text, customer text escaped */
+            content_html: string;
+            components: unknown[] | null;
+            function_name: string | null;
+            function_input: unknown;
+            function_output: unknown;
+            function_status: string | null;
+            is_internal_note: boolean;
+            created_at: string;
+        };
+        /**
+         * @description A conversation as the inbox sees it
+         * @example {
+         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *       "user_identifier": "+14045551000",
+         *       "platform_type": "webchat",
+         *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
+         *       "last_message_at": "2026-11-25T16:40:12.004Z",
+         *       "is_active": true,
+         *       "inbox_status": "pending_human",
+         *       "snoozed_until": null,
+         *       "assigned_agent_id": null,
+         *       "priority_level": "high",
+         *       "priority_reasons": [
+         *         "Damaged item reported"
+         *       ],
+         *       "priority_manual": false,
+         *       "tags": [
+         *         "delivery"
+         *       ],
+         *       "last_read_at": null,
+         *       "unread_count": 3,
+         *       "message_count": 412,
+         *       "waiting_since": "2026-11-25T16:40:12.004Z",
+         *       "last_message": {
+         *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
+         *         "role": "user",
+         *         "sender_type": "customer",
+         *         "preview": "My sofa arrived damaged",
+         *         "created_at": "2026-11-25T16:40:12.004Z"
+         *       },
+         *       "customer": {
+         *         "customer_id": "C100000",
+         *         "name": "Ann Lee",
+         *         "phone": "+14045551000",
+         *         "email": "ann.lee0@example.com",
+         *         "verified": true
+         *       },
+         *       "sentiment": {
+         *         "score": -0.62,
+         *         "label": "negative"
+         *       },
+         *       "topics": [
+         *         "damaged_defective",
+         *         "delivery_scheduling"
+         *       ],
+         *       "handled_by": "human",
+         *       "handoff": {
+         *         "reason": "Damaged item",
+         *         "summary": "…"
+         *       },
+         *       "updated_at": "2026-11-25T16:40:12.100Z"
+         *     }
+         */
+        Conversation: {
+            /** Format: uuid */
+            conversation_id: string;
+            user_identifier: string;
+            platform_type: string;
+            conversation_started_at: string;
+            last_message_at: string;
+            is_active: boolean;
+            /** @enum {string} */
+            inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
+            snoozed_until: string | null;
+            assigned_agent_id: string | null;
+            /** @enum {string} */
+            priority_level: "urgent" | "high" | "normal" | "low";
+            priority_reasons: string[];
+            priority_manual: boolean;
+            tags: string[];
+            last_read_at: string | null;
+            unread_count: number;
+            message_count: number;
+            waiting_since: string | null;
+            last_message: {
+                message_id: string;
+                role: string;
+                sender_type: string;
+                preview: string;
+                created_at: string;
+            } | null;
+            customer: {
+                customer_id: string | null;
+                name: string | null;
+                phone: string | null;
+                email: string | null;
+                verified: boolean;
+            } | null;
+            sentiment: {
+                score: number;
+                label: string;
+            } | null;
+            topics: string[];
+            /** @enum {string} */
+            handled_by: "bot" | "human";
+            handoff: {
+                [key: string]: unknown;
+            } | null;
+            updated_at: string;
+        };
+        /**
+         * @description A stored message; `content` exactly as stored
+         * @example {
+         *       "message_id": "9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f",
+         *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+         *       "role": "assistant",
+         *       "sender_type": "ai_assistant",
+         *       "sender_name": "Woodstock Assistant",
+         *       "content": "<div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div>\n\n**Function Result (getCustomerByPhone):** {\"entry\":[{\"customerid\":\"C100000\",\"firstname\":\"Ann\",\"lastname\":\"Lee\",\"email\":\"ann.lee0@example.com\"}]}",
+         *       "content_html": "<div class=\"wo-legacy-html\"><div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div></div><details class=\"wo-fn-result\"><summary><span class=\"wo-fn-result__label\">Function result</span> <code class=\"wo-fn-result__name\">getCustomerByPhone</code></summary><pre class=\"wo-fn-result__json\">{\n  &quot;entry&quot;: [\n    {\n      &quot;customerid&quot;: &quot;C100000&quot;,\n      &quot;firstname&quot;: &quot;Ann&quot;,\n      &quot;lastname&quot;: &quot;Lee&quot;,\n      &quot;email&quot;: &quot;ann.lee0@example.com&quot;\n    }\n  ]\n}</pre></details>",
+         *       "components": null,
+         *       "function_name": "getCustomerByPhone",
+         *       "function_input": {
+         *         "phone": "404-555-1000"
+         *       },
+         *       "function_output": {
+         *         "entry": [
+         *           {
+         *             "customerid": "C100000",
+         *             "firstname": "Ann",
+         *             "lastname": "Lee",
+         *             "email": "ann.lee0@example.com"
+         *           }
+         *         ]
+         *       },
+         *       "function_status": "success",
+         *       "is_internal_note": false,
+         *       "created_at": "2026-11-25T16:40:12.004Z"
+         *     }
+         */
+        Message: {
+            message_id: string;
+            conversation_id: string;
+            role: string;
+            sender_type: string | null;
+            sender_name: string | null;
+            content: string;
+            /** @description `content` rendered for display, safe to insert as HTML: legacy HTML sanitised, the `**Function Result (name):**` and `**CAROUSEL_DATA:**` markers as a collapsed block and product chips, light markdown for assistant and agent text, customer text escaped */
+            content_html: string;
+            components: unknown[] | null;
+            function_name: string | null;
+            function_input: unknown;
+            function_output: unknown;
+            function_status: string | null;
+            is_internal_note: boolean;
+            created_at: string;
+        };
+    };
     responses: never;
     parameters: never;
     requestBodies: never;
@@ -1515,53 +1812,7 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        data: {
-                            /** Format: uuid */
-                            conversation_id: string;
-                            user_identifier: string;
-                            platform_type: string;
-                            conversation_started_at: string;
-                            last_message_at: string;
-                            is_active: boolean;
-                            /** @enum {string} */
-                            inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                            snoozed_until: string | null;
-                            assigned_agent_id: string | null;
-                            /** @enum {string} */
-                            priority_level: "urgent" | "high" | "normal" | "low";
-                            priority_reasons: string[];
-                            priority_manual: boolean;
-                            tags: string[];
-                            last_read_at: string | null;
-                            unread_count: number;
-                            message_count: number;
-                            waiting_since: string | null;
-                            last_message: {
-                                message_id: string;
-                                role: string;
-                                sender_type: string;
-                                preview: string;
-                                created_at: string;
-                            } | null;
-                            customer: {
-                                customer_id: string | null;
-                                name: string | null;
-                                phone: string | null;
-                                email: string | null;
-                                verified: boolean;
-                            } | null;
-                            sentiment: {
-                                score: number;
-                                label: string;
-                            } | null;
-                            topics: string[];
-                            /** @enum {string} */
-                            handled_by: "bot" | "human";
-                            handoff: {
-                                [key: string]: unknown;
-                            } | null;
-                            updated_at: string;
-                        }[];
+                        data: components["schemas"]["Conversation"][];
                         /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
                         meta: {
@@ -1762,53 +2013,7 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        data: {
-                            /** Format: uuid */
-                            conversation_id: string;
-                            user_identifier: string;
-                            platform_type: string;
-                            conversation_started_at: string;
-                            last_message_at: string;
-                            is_active: boolean;
-                            /** @enum {string} */
-                            inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                            snoozed_until: string | null;
-                            assigned_agent_id: string | null;
-                            /** @enum {string} */
-                            priority_level: "urgent" | "high" | "normal" | "low";
-                            priority_reasons: string[];
-                            priority_manual: boolean;
-                            tags: string[];
-                            last_read_at: string | null;
-                            unread_count: number;
-                            message_count: number;
-                            waiting_since: string | null;
-                            last_message: {
-                                message_id: string;
-                                role: string;
-                                sender_type: string;
-                                preview: string;
-                                created_at: string;
-                            } | null;
-                            customer: {
-                                customer_id: string | null;
-                                name: string | null;
-                                phone: string | null;
-                                email: string | null;
-                                verified: boolean;
-                            } | null;
-                            sentiment: {
-                                score: number;
-                                label: string;
-                            } | null;
-                            topics: string[];
-                            /** @enum {string} */
-                            handled_by: "bot" | "human";
-                            handoff: {
-                                [key: string]: unknown;
-                            } | null;
-                            updated_at: string;
-                        }[];
+                        data: components["schemas"]["Conversation"][];
                     };
                 };
             };
@@ -1943,53 +2148,7 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        data: {
-                            /** Format: uuid */
-                            conversation_id: string;
-                            user_identifier: string;
-                            platform_type: string;
-                            conversation_started_at: string;
-                            last_message_at: string;
-                            is_active: boolean;
-                            /** @enum {string} */
-                            inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                            snoozed_until: string | null;
-                            assigned_agent_id: string | null;
-                            /** @enum {string} */
-                            priority_level: "urgent" | "high" | "normal" | "low";
-                            priority_reasons: string[];
-                            priority_manual: boolean;
-                            tags: string[];
-                            last_read_at: string | null;
-                            unread_count: number;
-                            message_count: number;
-                            waiting_since: string | null;
-                            last_message: {
-                                message_id: string;
-                                role: string;
-                                sender_type: string;
-                                preview: string;
-                                created_at: string;
-                            } | null;
-                            customer: {
-                                customer_id: string | null;
-                                name: string | null;
-                                phone: string | null;
-                                email: string | null;
-                                verified: boolean;
-                            } | null;
-                            sentiment: {
-                                score: number;
-                                label: string;
-                            } | null;
-                            topics: string[];
-                            /** @enum {string} */
-                            handled_by: "bot" | "human";
-                            handoff: {
-                                [key: string]: unknown;
-                            } | null;
-                            updated_at: string;
-                        }[];
+                        data: components["schemas"]["Conversation"][];
                         hours: number;
                     };
                 };
@@ -2112,112 +2271,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A conversation as the inbox sees it */
+            /** @description Default Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                     *       "user_identifier": "+14045551000",
-                     *       "platform_type": "webchat",
-                     *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
-                     *       "last_message_at": "2026-11-25T16:40:12.004Z",
-                     *       "is_active": true,
-                     *       "inbox_status": "pending_human",
-                     *       "snoozed_until": null,
-                     *       "assigned_agent_id": null,
-                     *       "priority_level": "high",
-                     *       "priority_reasons": [
-                     *         "Damaged item reported"
-                     *       ],
-                     *       "priority_manual": false,
-                     *       "tags": [
-                     *         "delivery"
-                     *       ],
-                     *       "last_read_at": null,
-                     *       "unread_count": 3,
-                     *       "message_count": 412,
-                     *       "waiting_since": "2026-11-25T16:40:12.004Z",
-                     *       "last_message": {
-                     *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                     *         "role": "user",
-                     *         "sender_type": "customer",
-                     *         "preview": "My sofa arrived damaged",
-                     *         "created_at": "2026-11-25T16:40:12.004Z"
-                     *       },
-                     *       "customer": {
-                     *         "customer_id": "C100000",
-                     *         "name": "Ann Lee",
-                     *         "phone": "+14045551000",
-                     *         "email": "ann.lee0@example.com",
-                     *         "verified": true
-                     *       },
-                     *       "sentiment": {
-                     *         "score": -0.62,
-                     *         "label": "negative"
-                     *       },
-                     *       "topics": [
-                     *         "damaged_defective",
-                     *         "delivery_scheduling"
-                     *       ],
-                     *       "handled_by": "human",
-                     *       "handoff": {
-                     *         "reason": "Damaged item",
-                     *         "summary": "…"
-                     *       },
-                     *       "updated_at": "2026-11-25T16:40:12.100Z"
-                     *     }
-                     */
-                    "application/json": {
-                        /** Format: uuid */
-                        conversation_id: string;
-                        user_identifier: string;
-                        platform_type: string;
-                        conversation_started_at: string;
-                        last_message_at: string;
-                        is_active: boolean;
-                        /** @enum {string} */
-                        inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                        snoozed_until: string | null;
-                        assigned_agent_id: string | null;
-                        /** @enum {string} */
-                        priority_level: "urgent" | "high" | "normal" | "low";
-                        priority_reasons: string[];
-                        priority_manual: boolean;
-                        tags: string[];
-                        last_read_at: string | null;
-                        unread_count: number;
-                        message_count: number;
-                        waiting_since: string | null;
-                        last_message: {
-                            message_id: string;
-                            role: string;
-                            sender_type: string;
-                            preview: string;
-                            created_at: string;
-                        } | null;
-                        customer: {
-                            customer_id: string | null;
-                            name: string | null;
-                            phone: string | null;
-                            email: string | null;
-                            verified: boolean;
-                        } | null;
-                        sentiment: {
-                            score: number;
-                            label: string;
-                        } | null;
-                        topics: string[];
-                        /** @enum {string} */
-                        handled_by: "bot" | "human";
-                        handoff: {
-                            [key: string]: unknown;
-                        } | null;
-                        updated_at: string;
-                    };
+                    "application/json": components["schemas"]["Conversation"];
                 };
             };
             /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
@@ -2355,112 +2415,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A conversation as the inbox sees it */
+            /** @description Default Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                     *       "user_identifier": "+14045551000",
-                     *       "platform_type": "webchat",
-                     *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
-                     *       "last_message_at": "2026-11-25T16:40:12.004Z",
-                     *       "is_active": true,
-                     *       "inbox_status": "pending_human",
-                     *       "snoozed_until": null,
-                     *       "assigned_agent_id": null,
-                     *       "priority_level": "high",
-                     *       "priority_reasons": [
-                     *         "Damaged item reported"
-                     *       ],
-                     *       "priority_manual": false,
-                     *       "tags": [
-                     *         "delivery"
-                     *       ],
-                     *       "last_read_at": null,
-                     *       "unread_count": 3,
-                     *       "message_count": 412,
-                     *       "waiting_since": "2026-11-25T16:40:12.004Z",
-                     *       "last_message": {
-                     *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                     *         "role": "user",
-                     *         "sender_type": "customer",
-                     *         "preview": "My sofa arrived damaged",
-                     *         "created_at": "2026-11-25T16:40:12.004Z"
-                     *       },
-                     *       "customer": {
-                     *         "customer_id": "C100000",
-                     *         "name": "Ann Lee",
-                     *         "phone": "+14045551000",
-                     *         "email": "ann.lee0@example.com",
-                     *         "verified": true
-                     *       },
-                     *       "sentiment": {
-                     *         "score": -0.62,
-                     *         "label": "negative"
-                     *       },
-                     *       "topics": [
-                     *         "damaged_defective",
-                     *         "delivery_scheduling"
-                     *       ],
-                     *       "handled_by": "human",
-                     *       "handoff": {
-                     *         "reason": "Damaged item",
-                     *         "summary": "…"
-                     *       },
-                     *       "updated_at": "2026-11-25T16:40:12.100Z"
-                     *     }
-                     */
-                    "application/json": {
-                        /** Format: uuid */
-                        conversation_id: string;
-                        user_identifier: string;
-                        platform_type: string;
-                        conversation_started_at: string;
-                        last_message_at: string;
-                        is_active: boolean;
-                        /** @enum {string} */
-                        inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                        snoozed_until: string | null;
-                        assigned_agent_id: string | null;
-                        /** @enum {string} */
-                        priority_level: "urgent" | "high" | "normal" | "low";
-                        priority_reasons: string[];
-                        priority_manual: boolean;
-                        tags: string[];
-                        last_read_at: string | null;
-                        unread_count: number;
-                        message_count: number;
-                        waiting_since: string | null;
-                        last_message: {
-                            message_id: string;
-                            role: string;
-                            sender_type: string;
-                            preview: string;
-                            created_at: string;
-                        } | null;
-                        customer: {
-                            customer_id: string | null;
-                            name: string | null;
-                            phone: string | null;
-                            email: string | null;
-                            verified: boolean;
-                        } | null;
-                        sentiment: {
-                            score: number;
-                            label: string;
-                        } | null;
-                        topics: string[];
-                        /** @enum {string} */
-                        handled_by: "bot" | "human";
-                        handoff: {
-                            [key: string]: unknown;
-                        } | null;
-                        updated_at: string;
-                    };
+                    "application/json": components["schemas"]["Conversation"];
                 };
             };
             /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
@@ -2581,112 +2542,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A conversation as the inbox sees it */
+            /** @description Default Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                     *       "user_identifier": "+14045551000",
-                     *       "platform_type": "webchat",
-                     *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
-                     *       "last_message_at": "2026-11-25T16:40:12.004Z",
-                     *       "is_active": true,
-                     *       "inbox_status": "pending_human",
-                     *       "snoozed_until": null,
-                     *       "assigned_agent_id": null,
-                     *       "priority_level": "high",
-                     *       "priority_reasons": [
-                     *         "Damaged item reported"
-                     *       ],
-                     *       "priority_manual": false,
-                     *       "tags": [
-                     *         "delivery"
-                     *       ],
-                     *       "last_read_at": null,
-                     *       "unread_count": 3,
-                     *       "message_count": 412,
-                     *       "waiting_since": "2026-11-25T16:40:12.004Z",
-                     *       "last_message": {
-                     *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                     *         "role": "user",
-                     *         "sender_type": "customer",
-                     *         "preview": "My sofa arrived damaged",
-                     *         "created_at": "2026-11-25T16:40:12.004Z"
-                     *       },
-                     *       "customer": {
-                     *         "customer_id": "C100000",
-                     *         "name": "Ann Lee",
-                     *         "phone": "+14045551000",
-                     *         "email": "ann.lee0@example.com",
-                     *         "verified": true
-                     *       },
-                     *       "sentiment": {
-                     *         "score": -0.62,
-                     *         "label": "negative"
-                     *       },
-                     *       "topics": [
-                     *         "damaged_defective",
-                     *         "delivery_scheduling"
-                     *       ],
-                     *       "handled_by": "human",
-                     *       "handoff": {
-                     *         "reason": "Damaged item",
-                     *         "summary": "…"
-                     *       },
-                     *       "updated_at": "2026-11-25T16:40:12.100Z"
-                     *     }
-                     */
-                    "application/json": {
-                        /** Format: uuid */
-                        conversation_id: string;
-                        user_identifier: string;
-                        platform_type: string;
-                        conversation_started_at: string;
-                        last_message_at: string;
-                        is_active: boolean;
-                        /** @enum {string} */
-                        inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                        snoozed_until: string | null;
-                        assigned_agent_id: string | null;
-                        /** @enum {string} */
-                        priority_level: "urgent" | "high" | "normal" | "low";
-                        priority_reasons: string[];
-                        priority_manual: boolean;
-                        tags: string[];
-                        last_read_at: string | null;
-                        unread_count: number;
-                        message_count: number;
-                        waiting_since: string | null;
-                        last_message: {
-                            message_id: string;
-                            role: string;
-                            sender_type: string;
-                            preview: string;
-                            created_at: string;
-                        } | null;
-                        customer: {
-                            customer_id: string | null;
-                            name: string | null;
-                            phone: string | null;
-                            email: string | null;
-                            verified: boolean;
-                        } | null;
-                        sentiment: {
-                            score: number;
-                            label: string;
-                        } | null;
-                        topics: string[];
-                        /** @enum {string} */
-                        handled_by: "bot" | "human";
-                        handoff: {
-                            [key: string]: unknown;
-                        } | null;
-                        updated_at: string;
-                    };
+                    "application/json": components["schemas"]["Conversation"];
                 };
             };
             /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
@@ -2807,112 +2669,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A conversation as the inbox sees it */
+            /** @description Default Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                     *       "user_identifier": "+14045551000",
-                     *       "platform_type": "webchat",
-                     *       "conversation_started_at": "2026-10-02T14:03:07.123Z",
-                     *       "last_message_at": "2026-11-25T16:40:12.004Z",
-                     *       "is_active": true,
-                     *       "inbox_status": "pending_human",
-                     *       "snoozed_until": null,
-                     *       "assigned_agent_id": null,
-                     *       "priority_level": "high",
-                     *       "priority_reasons": [
-                     *         "Damaged item reported"
-                     *       ],
-                     *       "priority_manual": false,
-                     *       "tags": [
-                     *         "delivery"
-                     *       ],
-                     *       "last_read_at": null,
-                     *       "unread_count": 3,
-                     *       "message_count": 412,
-                     *       "waiting_since": "2026-11-25T16:40:12.004Z",
-                     *       "last_message": {
-                     *         "message_id": "0e7d5a1c-3b2f-4e6d-9a8b-7c6d5e4f3a2b",
-                     *         "role": "user",
-                     *         "sender_type": "customer",
-                     *         "preview": "My sofa arrived damaged",
-                     *         "created_at": "2026-11-25T16:40:12.004Z"
-                     *       },
-                     *       "customer": {
-                     *         "customer_id": "C100000",
-                     *         "name": "Ann Lee",
-                     *         "phone": "+14045551000",
-                     *         "email": "ann.lee0@example.com",
-                     *         "verified": true
-                     *       },
-                     *       "sentiment": {
-                     *         "score": -0.62,
-                     *         "label": "negative"
-                     *       },
-                     *       "topics": [
-                     *         "damaged_defective",
-                     *         "delivery_scheduling"
-                     *       ],
-                     *       "handled_by": "human",
-                     *       "handoff": {
-                     *         "reason": "Damaged item",
-                     *         "summary": "…"
-                     *       },
-                     *       "updated_at": "2026-11-25T16:40:12.100Z"
-                     *     }
-                     */
-                    "application/json": {
-                        /** Format: uuid */
-                        conversation_id: string;
-                        user_identifier: string;
-                        platform_type: string;
-                        conversation_started_at: string;
-                        last_message_at: string;
-                        is_active: boolean;
-                        /** @enum {string} */
-                        inbox_status: "new" | "open" | "pending_human" | "snoozed" | "resolved";
-                        snoozed_until: string | null;
-                        assigned_agent_id: string | null;
-                        /** @enum {string} */
-                        priority_level: "urgent" | "high" | "normal" | "low";
-                        priority_reasons: string[];
-                        priority_manual: boolean;
-                        tags: string[];
-                        last_read_at: string | null;
-                        unread_count: number;
-                        message_count: number;
-                        waiting_since: string | null;
-                        last_message: {
-                            message_id: string;
-                            role: string;
-                            sender_type: string;
-                            preview: string;
-                            created_at: string;
-                        } | null;
-                        customer: {
-                            customer_id: string | null;
-                            name: string | null;
-                            phone: string | null;
-                            email: string | null;
-                            verified: boolean;
-                        } | null;
-                        sentiment: {
-                            score: number;
-                            label: string;
-                        } | null;
-                        topics: string[];
-                        /** @enum {string} */
-                        handled_by: "bot" | "human";
-                        handoff: {
-                            [key: string]: unknown;
-                        } | null;
-                        updated_at: string;
-                    };
+                    "application/json": components["schemas"]["Conversation"];
                 };
             };
             /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
@@ -3081,23 +2844,7 @@ export interface operations {
                      *     }
                      */
                     "application/json": {
-                        data: {
-                            message_id: string;
-                            conversation_id: string;
-                            role: string;
-                            sender_type: string | null;
-                            sender_name: string | null;
-                            content: string;
-                            /** @description `content` rendered for display, safe to insert as HTML: legacy HTML sanitised, the `**Function Result (name):**` and `**CAROUSEL_DATA:**` markers as a collapsed block and product chips, light markdown for assistant and agent text, customer text escaped */
-                            content_html: string;
-                            components: unknown[] | null;
-                            function_name: string | null;
-                            function_input: unknown;
-                            function_output: unknown;
-                            function_status: string | null;
-                            is_internal_note: boolean;
-                            created_at: string;
-                        }[];
+                        data: components["schemas"]["Message"][];
                         /** @description More messages lie beyond this page in the paging direction (before the first, or after the last with `after`) */
                         has_more: boolean;
                     };
@@ -3240,52 +2987,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "message_id": "9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f",
-                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                     *       "role": "assistant",
-                     *       "sender_type": "ai_assistant",
-                     *       "sender_name": "Woodstock Assistant",
-                     *       "content": "<div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div>\n\n**Function Result (getCustomerByPhone):** {\"entry\":[{\"customerid\":\"C100000\",\"firstname\":\"Ann\",\"lastname\":\"Lee\",\"email\":\"ann.lee0@example.com\"}]}",
-                     *       "content_html": "<div class=\"wo-legacy-html\"><div class=\"customer-card\"><h3>Ann Lee</h3><p>📞 +14045551000 · ✉️ ann.lee0@example.com</p><p>Canton, GA</p></div></div><details class=\"wo-fn-result\"><summary><span class=\"wo-fn-result__label\">Function result</span> <code class=\"wo-fn-result__name\">getCustomerByPhone</code></summary><pre class=\"wo-fn-result__json\">{\n  &quot;entry&quot;: [\n    {\n      &quot;customerid&quot;: &quot;C100000&quot;,\n      &quot;firstname&quot;: &quot;Ann&quot;,\n      &quot;lastname&quot;: &quot;Lee&quot;,\n      &quot;email&quot;: &quot;ann.lee0@example.com&quot;\n    }\n  ]\n}</pre></details>",
-                     *       "components": null,
-                     *       "function_name": "getCustomerByPhone",
-                     *       "function_input": {
-                     *         "phone": "404-555-1000"
-                     *       },
-                     *       "function_output": {
-                     *         "entry": [
-                     *           {
-                     *             "customerid": "C100000",
-                     *             "firstname": "Ann",
-                     *             "lastname": "Lee",
-                     *             "email": "ann.lee0@example.com"
-                     *           }
-                     *         ]
-                     *       },
-                     *       "function_status": "success",
-                     *       "is_internal_note": false,
-                     *       "created_at": "2026-11-25T16:40:12.004Z"
-                     *     }
-                     */
-                    "application/json": {
-                        message_id: string;
-                        conversation_id: string;
-                        role: string;
-                        sender_type: string | null;
-                        sender_name: string | null;
-                        content: string;
-                        /** @description `content` rendered for display, safe to insert as HTML: legacy HTML sanitised, the `**Function Result (name):**` and `**CAROUSEL_DATA:**` markers as a collapsed block and product chips, light markdown for assistant and agent text, customer text escaped */
-                        content_html: string;
-                        components: unknown[] | null;
-                        function_name: string | null;
-                        function_input: unknown;
-                        function_output: unknown;
-                        function_status: string | null;
-                        is_internal_note: boolean;
-                        created_at: string;
-                    };
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Stored and sent */
@@ -3294,41 +2996,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "message_id": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
-                     *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
-                     *       "role": "assistant",
-                     *       "sender_type": "business_rep",
-                     *       "sender_name": "Tasha Reed",
-                     *       "content": "Hi Ann, this is Tasha. I'm sorry about the damage; we'll send a replacement this week.",
-                     *       "content_html": "<p>Hi Ann, this is Tasha. I&#39;m sorry about the damage; we&#39;ll send a replacement this week.</p>",
-                     *       "components": null,
-                     *       "function_name": null,
-                     *       "function_input": null,
-                     *       "function_output": null,
-                     *       "function_status": null,
-                     *       "is_internal_note": false,
-                     *       "created_at": "2026-11-25T16:40:12.004Z"
-                     *     }
-                     */
-                    "application/json": {
-                        message_id: string;
-                        conversation_id: string;
-                        role: string;
-                        sender_type: string | null;
-                        sender_name: string | null;
-                        content: string;
-                        /** @description `content` rendered for display, safe to insert as HTML: legacy HTML sanitised, the `**Function Result (name):**` and `**CAROUSEL_DATA:**` markers as a collapsed block and product chips, light markdown for assistant and agent text, customer text escaped */
-                        content_html: string;
-                        components: unknown[] | null;
-                        function_name: string | null;
-                        function_input: unknown;
-                        function_output: unknown;
-                        function_status: string | null;
-                        is_internal_note: boolean;
-                        created_at: string;
-                    };
+                    "application/json": components["schemas"]["Message"];
                 };
             };
             /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */

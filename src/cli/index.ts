@@ -4,6 +4,7 @@ import { loadConfig } from '../config.ts';
 import { claimEmbedded, releaseEmbedded } from '../db/embedded-lock.ts';
 import { openDatabase, runMigrations, type Database } from '../db/index.ts';
 import { createAgent, createApiKey, listAgents, listApiKeys, revokeApiKey } from '../auth/index.ts';
+import { installWebhookOutbox, webhookCommands, webhookHelp } from '../events/webhooks/index.ts';
 import cliProgress from 'cli-progress';
 import { enrichAll, enrichConversation, openLoftClient } from '../enrichment/index.ts';
 
@@ -23,6 +24,8 @@ Enrichment (topics, sentiment, priority, customer context, summary)
                                    progress bar); --no-loft skips LOFT look-ups for the customer
                                    context; --quiet-events writes without conversation.enriched events
   enrich ID [--no-loft]            recompute one conversation
+
+${webhookHelp}
 
 The database is DATABASE_URL, or the embedded one in DATA_DIR.`;
 
@@ -107,6 +110,8 @@ export function registerCommand(name: string, command: Command): void {
   commands[name] = command;
 }
 
+for (const [name, command] of Object.entries(webhookCommands)) registerCommand(name, command);
+
 async function main() {
   const argv = process.argv.slice(2);
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
@@ -118,6 +123,8 @@ async function main() {
   if (!command) fail(`unknown command: ${argv.slice(0, 2).join(' ')}\n\n${help}`);
   const rest = commands[name] ? argv.slice(2) : argv.slice(1);
   const config = loadConfig();
+  // Events written by a command (enrichment) queue their webhook deliveries like the server's.
+  installWebhookOutbox({ retrySchedule: config.WEBHOOK_RETRY_SCHEDULE });
   if (config.embedded) claimEmbedded(config.DATA_DIR, 'this command');
 const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: 2 });
   try {

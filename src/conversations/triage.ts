@@ -85,8 +85,10 @@ export async function updateConversation(database: Database, id: string, patch: 
       let next: string[];
       if (Array.isArray(patch.tags)) next = patch.tags;
       else {
-        const remove = new Set(patch.tags.remove ?? []);
-        next = [...current.filter((t) => !remove.has(t)), ...(patch.tags.add ?? []).filter((t) => !current.includes(t) && !remove.has(t))];
+        // Tags are stored trimmed and lower-cased, so add and remove compare the same way.
+        const norm = (t: string) => t.trim().toLowerCase();
+        const remove = new Set((patch.tags.remove ?? []).map(norm));
+        next = [...current.filter((t) => !remove.has(norm(t))), ...(patch.tags.add ?? []).map(norm).filter((t) => !current.includes(t) && !remove.has(t))];
       }
       next = [...new Set(next.map((t) => t.trim().toLowerCase()).filter(Boolean))];
       change('tags', current, next);

@@ -131,10 +131,12 @@ export async function enrichAll(database: Database, opts: EnrichAllOptions = {})
           database.db,
           sql`SELECT message_id::text AS message_id, message_role AS role, sender_type, is_internal_note AS internal,
                 message_created_at::text AS at, executed_function_name AS function_name, function_execution_status AS status,
-                CASE WHEN (sender_type = 'customer' OR (sender_type IS NULL AND message_role = 'user'))
+                CASE WHEN executed_function_name IS NULL AND message_role <> 'user' AND strpos(message_content, ${MARKER}) > 0
+                       THEN message_content
+                     WHEN (sender_type = 'customer' OR (sender_type IS NULL AND message_role = 'user'))
                        OR row_number() OVER (ORDER BY message_created_at DESC, message_id DESC) <= ${SUMMARY_WINDOW + 40}
-                       OR (executed_function_name IS NULL AND message_role <> 'user' AND strpos(message_content, ${MARKER}) > 0)
-                     THEN left(message_content, ${MAX_READ_CHARS}) ELSE '' END AS content,
+                       THEN left(message_content, ${MAX_READ_CHARS})
+                     ELSE '' END AS content,
                 CASE WHEN executed_function_name IN (${contextFunctionList}) THEN function_output_result END AS output,
                 CASE WHEN executed_function_name IN (${contextFunctionList}) THEN function_input_parameters END AS input
               FROM chatbot_messages WHERE conversation_id = ${id}

@@ -154,6 +154,7 @@ export function startEnrichment(opts: StartEnrichmentOptions): EnrichmentService
   const llmTimers = new Map<string, NodeJS.Timeout>();
   const llmLast = new Map<string, number>();
   let llmChain: Promise<void> = Promise.resolve();
+  const llmAbort = new AbortController();
 
   function scheduleLlm(id: string): void {
     if (stopped || !summaryModel) return;
@@ -176,7 +177,7 @@ export function startEnrichment(opts: StartEnrichmentOptions): EnrichmentService
     const transcript = await loadTranscript(database.db, id);
     const upto = transcript[transcript.length - 1]?.message_id;
     if (!upto) return;
-    const text = await generateLlmSummary(summaryModel, transcript);
+    const text = await generateLlmSummary(summaryModel, transcript, { signal: llmAbort.signal });
     if (!text || stopped) return;
     const stored = await storeLlmSummary(database, id, text, upto);
     log?.debug?.({ conversation_id: id, stored }, 'LLM summary');
@@ -267,6 +268,7 @@ export function startEnrichment(opts: StartEnrichmentOptions): EnrichmentService
       clearInterval(sweepTimer);
       for (const t of timers.values()) clearTimeout(t);
       for (const t of llmTimers.values()) clearTimeout(t);
+      llmAbort.abort();
       timers.clear();
       llmTimers.clear();
       queue.length = 0;

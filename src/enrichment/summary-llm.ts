@@ -54,7 +54,11 @@ export function formatTranscript(messages: readonly TranscriptMessage[]): string
 }
 
 /** A short paragraph from the model, or null (no usable answer, timeout, endpoint down). */
-export async function generateLlmSummary(model: LanguageModel, messages: readonly TranscriptMessage[], opts: { timeoutMs?: number } = {}): Promise<string | null> {
+export async function generateLlmSummary(
+  model: LanguageModel,
+  messages: readonly TranscriptMessage[],
+  opts: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<string | null> {
   const transcript = formatTranscript(messages);
   if (!transcript) return null;
   try {
@@ -65,7 +69,9 @@ export async function generateLlmSummary(model: LanguageModel, messages: readonl
       maxOutputTokens: 220,
       temperature: 0.2,
       maxRetries: 1,
-      abortSignal: AbortSignal.timeout(opts.timeoutMs ?? 20_000),
+      abortSignal: opts.signal
+        ? AbortSignal.any([opts.signal, AbortSignal.timeout(opts.timeoutMs ?? 20_000)])
+        : AbortSignal.timeout(opts.timeoutMs ?? 20_000),
     });
     const clean = text.replace(/\s+/g, ' ').trim();
     if (clean.length < 10) return null;

@@ -81,6 +81,7 @@ export const conversationSchema = z
     updated_at: z.string(),
   })
   .meta({
+    id: 'Conversation',
     description: 'A conversation as the inbox sees it',
     examples: [conversationExample],
   });
@@ -164,6 +165,7 @@ export const messageSchema = z
     created_at: z.string(),
   })
   .meta({
+    id: 'Message',
     description: 'A stored message; `content` exactly as stored',
     examples: [messageExample],
   });

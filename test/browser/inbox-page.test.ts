@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/auth/index.ts';
 import { demoAgents, seedDemoData } from '../../src/demo/index.ts';
 import { toDbTimestamp } from '../../src/shared/time.ts';
@@ -97,6 +97,10 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
 });
 
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail' && inbox) await inbox.screenshot({ path: `/tmp/inbox-fail-${ctx.task.name.slice(0, 20).replace(/\W+/g, '-')}.png` }).catch(() => {});
+});
+
 afterAll(async () => {
   await browser?.close();
   await app?.close();
@@ -154,6 +158,8 @@ describe('the inbox page on the real server', () => {
     const stored = await api<{ data: { content: string; content_html: string }[] }>(`/api/conversations/${legacyId}/messages`);
     expect(stored.data[1]!.content).toContain('<script>window.__xss=2</script>');
     expect(stored.data[1]!.content_html).not.toContain('<script');
+    await log.locator('.m--assistant').first().evaluate((n) => n.scrollIntoView({ block: 'start' }));
+    await inbox.mouse.move(0, 0);
     await inbox.screenshot({ path: `${shots}inbox-legacy.png` });
 
     // Clearing the search brings the whole list back.
@@ -254,9 +260,9 @@ describe('the inbox page on the real server', () => {
 
     // Filter the list by the Handoff tab: it's there; the counts stay the API's.
     await inbox.getByRole('tab', { name: /Handoff/ }).click();
+    await expect.poll(async () => [...new Set(await inbox.locator('.conv').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.status)))]).toEqual(['pending_human']);
     await expect.poll(() => row(inbox, conversationId).count()).toBe(1);
-    const statuses = await inbox.locator('.conv').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.status));
-    expect(new Set(statuses)).toEqual(new Set(['pending_human']));
+    await expect.poll(() => inbox.locator('.conv').count()).toBe(before.pending_human + 1);
 
     // Snooze until a chosen time.
     await inbox.locator('#status-button').click();
@@ -273,12 +279,12 @@ describe('the inbox page on the real server', () => {
     await expect.poll(async () => shownCount(inbox, 'snoozed')).toBe((await apiCounts()).snoozed);
 
     // Tags: add two, remove one.
-    const tagBox = inbox.getByRole('textbox', { name: 'Add a tag' });
+    const tagBox = inbox.getByLabel('Add a tag');
     await tagBox.fill('Delivery-Window');
     await tagBox.press('Enter');
     await inbox.locator('.tag-list').getByText('delivery-window').waitFor();
-    await inbox.getByRole('textbox', { name: 'Add a tag' }).fill('vip');
-    await inbox.getByRole('textbox', { name: 'Add a tag' }).press('Enter');
+    await inbox.getByLabel('Add a tag').fill('vip');
+    await inbox.getByLabel('Add a tag').press('Enter');
     await inbox.locator('.tag-list').getByText('vip').waitFor();
     await inbox.getByRole('button', { name: 'Remove tag delivery-window' }).click();
     await expect.poll(async () => (await conversation(conversationId)).tags).toEqual(['vip']);
@@ -286,6 +292,23 @@ describe('the inbox page on the real server', () => {
     // Back to everything.
     await inbox.getByRole('tab', { name: /^All/ }).click();
     await expect.poll(() => row(inbox, conversationId).count()).toBe(1);
+
+    // Read state: mark unread, then read again; the badge and the Unread count follow.
+    const unreadBefore = (await apiCounts()).unread;
+    await inbox.getByRole('button', { name: 'Mark unread' }).click();
+    await expect.poll(async () => (await conversation(conversationId) as unknown as { unread_count: number }).unread_count).toBe(1);
+    await expect.poll(() => row(inbox, conversationId).locator('.unread-badge').textContent()).toBe('1');
+    await expect.poll(() => shownCount(inbox, 'unread')).toBe(unreadBefore + 1);
+    await inbox.getByRole('button', { name: 'Mark read' }).click();
+    await expect.poll(() => row(inbox, conversationId).locator('.unread-badge').count()).toBe(0);
+    await expect.poll(() => shownCount(inbox, 'unread')).toBe(unreadBefore);
+
+    // Hand back to the assistant, and take over again.
+    await inbox.getByRole('button', { name: 'Hand back' }).click();
+    await expect.poll(async () => (await conversation(conversationId)).handled_by).toBe('bot');
+    await expect.poll(() => inbox.locator('#thread-handled').textContent()).toContain('Assistant is answering');
+    await inbox.getByRole('button', { name: 'Take over' }).click();
+    await expect.poll(async () => (await conversation(conversationId)).handled_by).toBe('human');
     expect(pageErrors).toEqual([]);
   });
 
@@ -360,6 +383,23 @@ describe('the inbox page on the real server', () => {
     const logged = await api<{ data: { id: number }[] }>(`/api/events?after=${firstSeen - 1}&limit=1000`);
     const lastReceived = received[received.length - 1]!;
     expect(received.filter((id) => id >= firstSeen)).toEqual(logged.data.map((e) => e.id).filter((id) => id <= lastReceived));
+
+    // A cursor older than the retained history ({"type":"reset"}): resubscribe from now and refetch the list.
+    let listRequests = 0;
+    const count = (req: { url(): string }) => {
+      if (/\/api\/conversations\?/.test(req.url())) listRequests++;
+    };
+    inbox.on('request', count);
+    await inbox.evaluate(() => (window as unknown as { __inbox: { live: { receive(f: unknown): void } } }).__inbox.live.receive({ type: 'reset', oldest_id: 1 }));
+    await expect.poll(() => listRequests).toBeGreaterThan(0);
+    await expect.poll(() => inbox.locator('#live-status').getAttribute('data-state')).toBe('live');
+    inbox.off('request', count);
+    const { id: afterReset } = await api<{ message_id: string } & { id?: string }>(`/api/conversations/${handoffId}/messages`, {
+      method: 'POST',
+      body: JSON.stringify({ content: 'Note after the reset: still live.', is_internal_note: true }),
+    }).then(() => ({ id: 'ok' }));
+    expect(afterReset).toBe('ok');
+    await log.getByText('Note after the reset: still live.').waitFor({ timeout: 5000 });
     expect(pageErrors).toEqual([]);
   });
 
@@ -395,9 +435,9 @@ describe('the inbox page on the real server', () => {
 
   it('older messages load on scroll up, keeping the reader where they were', async () => {
     const [{ id: longId }] = await t.database.query<{ id: string }>(sql`
-      SELECT conversation_id::text AS id FROM chatbot_conversations WHERE is_active ORDER BY message_count DESC LIMIT 1`);
+      SELECT conversation_id::text AS id FROM chatbot_conversations WHERE is_active ORDER BY message_count DESC NULLS LAST LIMIT 1`);
     await inbox.evaluate((id) => (window as unknown as { __inbox: { thread: { open(id: string): void } } }).__inbox.thread.open(id), longId!);
-    await inbox.locator('#thread-log .m').first().waitFor();
+    await expect.poll(() => inbox.locator('#thread-log .m').count()).toBeGreaterThan(30);
     await inbox.waitForTimeout(300);
     const before = await inbox.locator('#thread-log .m').count();
     const anchorId = await inbox.locator('#thread-log .m').first().getAttribute('data-id');
@@ -412,23 +452,28 @@ describe('the inbox page on the real server', () => {
   });
 
   it('screenshots of the inbox (1280×800 and wide), taken from the real page', async () => {
-    // A conversation the assistant handed over, with an internal note from a colleague.
-    const [{ id }] = await t.database.query<{ id: string }>(sql`
-      SELECT conversation_id::text AS id FROM chatbot_conversations
-      WHERE inbox_status = 'pending_human' AND customer_verified AND is_active ORDER BY last_message_at DESC LIMIT 1`);
+    // A conversation the assistant handed over (the first in the list), with a colleague's internal note.
+    await inbox.getByRole('tab', { name: /^All/ }).click();
+    await inbox.locator('.conv').first().waitFor();
+    const handedOver = new Set((await t.database.query<{ id: string }>(sql`
+      SELECT conversation_id::text AS id FROM chatbot_conversations WHERE inbox_status = 'pending_human' AND customer_verified AND is_active`)).map((r) => r.id));
+    const listed = await inbox.locator('.conv').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.id!));
+    const id = listed.find((c) => handedOver.has(c));
+    expect(id).toBeTruthy();
     await api(`/api/conversations/${id}/messages`, {
       method: 'POST',
       headers: { 'idempotency-key': `screenshot-note-${id}` },
       body: JSON.stringify({ content: 'Called the Canton showroom: a replacement cushion is in stock. **Offer Friday delivery** before closing this.', sender_name: 'Marcus Bell', is_internal_note: true }),
     });
     await api(`/api/conversations/${id}`, { method: 'PATCH', body: JSON.stringify({ tags: { add: ['damaged', 'vip'] } }) });
-    for (const node of await inbox.locator('.toast').all()) await node.evaluate((n) => n.remove());
+    await inbox.evaluate(() => document.querySelectorAll('.toast').forEach((n) => n.remove()));
     await inbox.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await row(inbox, id!).locator('button').click({ timeout: 3000 }).catch(async () => {
       await inbox.evaluate((cid) => (window as unknown as { __inbox: { thread: { open(id: string): void } } }).__inbox.thread.open(cid), id!);
     });
     await inbox.locator('#thread-log').getByText('replacement cushion').waitFor();
     await inbox.locator('.ctx-handoff').waitFor();
+    await row(inbox, id!).evaluate((n) => n.scrollIntoView({ block: 'center' }));
     await inbox.mouse.move(0, 0);
     await inbox.waitForTimeout(400);
     await inbox.screenshot({ path: `${shots}inbox-page.png` });

@@ -29,9 +29,13 @@ interface Operation {
 }
 
 /** An example at the media level (example / examples) or in the schema itself. */
+let componentSchemas: Record<string, unknown> = {};
+
 function hasExample(media: Media | undefined): boolean {
   if (!media) return false;
-  const schema = media.schema as { example?: unknown; examples?: unknown[] } | undefined;
+  let schema = media.schema as { example?: unknown; examples?: unknown[]; $ref?: string } | undefined;
+  // A named schema ($ref into components) carries its examples there.
+  if (schema?.$ref) schema = componentSchemas[schema.$ref.replace('#/components/schemas/', '')] as typeof schema;
   return media.example !== undefined || media.examples !== undefined || schema?.example !== undefined || Boolean(schema?.examples?.length);
 }
 
@@ -67,6 +71,7 @@ beforeAll(async () => {
   const res = await fetch(`${app.baseUrl}/openapi.json`);
   expect(res.status).toBe(200);
   doc = (await res.json()) as OpenApiDocument;
+  componentSchemas = ((doc as unknown as { components?: { schemas?: Record<string, unknown> } }).components?.schemas) ?? {};
 });
 
 afterAll(async () => {

@@ -99,7 +99,8 @@ export function topicLabel(t) {
 /** Two initials from a name; '' when it has no letters (a phone number, an id). */
 export function initials(name) {
   const words = String(name ?? '').replace(/[^\p{L}\s]/gu, ' ').split(/\s+/).filter(Boolean);
-  if (/^[+\d\s()-]+$/.test(String(name ?? '')) || /^(fb|ig)_\d+$/.test(String(name ?? '')) || /@/.test(String(name ?? ''))) return '';
+  const s = String(name ?? '');
+  if (/^[+\d\s()-]+$/.test(s) || /^(fb|ig)_\d+$/.test(s) || /@/.test(s) || /^(Web visitor|Facebook user|Instagram user) /.test(s)) return '';
   return words.slice(0, 2).map((w) => w[0].toUpperCase()).join('');
 }
 
@@ -116,6 +117,7 @@ export function displayName(conv) {
   if (name) return name;
   const id = String(conv?.user_identifier ?? '').trim();
   if (/^(fb|ig)_\d+$/.test(id)) return `${id.startsWith('ig') ? 'Instagram' : 'Facebook'} user ${id.slice(-4)}`;
+  if (/^session:/.test(id)) return `Web visitor ${id.replace(/[^A-Za-z0-9]/g, '').slice(-4).toUpperCase()}`;
   return id || 'Unknown customer';
 }
 
@@ -171,15 +173,16 @@ export const dayKey = (iso) => {
   return d ? `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}` : '';
 };
 
-/** "12 min", "3 h", "2 d" since a time. */
+/** "12 minutes", "3 hours", "2 days" since a time ("a moment" under a minute). */
 export function ago(iso) {
   const d = toDate(iso);
   if (!d) return '';
   const s = Math.max(0, (Date.now() - d.getTime()) / 1000);
-  if (s < 60) return 'just now';
-  if (s < 3600) return `${Math.floor(s / 60)} min`;
-  if (s < 86_400) return `${Math.floor(s / 3600)} h`;
-  return `${Math.floor(s / 86_400)} d`;
+  const unit = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (s < 60) return 'a moment';
+  if (s < 3600) return unit(Math.floor(s / 60), 'minute');
+  if (s < 86_400) return unit(Math.floor(s / 3600), 'hour');
+  return unit(Math.floor(s / 86_400), 'day');
 }
 
 export const money = (n) => (typeof n === 'number' && Number.isFinite(n) ? new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(n) : '—');

@@ -175,7 +175,8 @@ export function createList(ctx) {
     emptyEl.hidden = false;
   }
 
-  const isHandoff = (c) => c.inbox_status === 'pending_human' || (c.handled_by === 'human' && c.inbox_status !== 'resolved' && c.last_message?.sender_type === 'customer');
+  /** Needs a person now: handed over by the assistant, or taken over and the customer spoke last. */
+  const isHandoff = (c) => c.inbox_status === 'pending_human' || (c.handled_by === 'human' && (c.inbox_status === 'open' || c.inbox_status === 'new') && c.last_message?.sender_type === 'customer');
 
   function renderRow(conv) {
     const li = el('li', { class: 'conv', dataset: { id: conv.conversation_id } });
@@ -223,7 +224,7 @@ export function createList(ctx) {
     const agent = conv.assigned_agent_id ? ctx.agentName(conv.assigned_agent_id) : null;
     const assignee = agent
       ? el('span', { class: 'conv-assignee', attrs: { title: `Assigned to ${agent}` } }, el('span', { class: 'avatar avatar--xs', text: initials(agent) }))
-      : el('span', { class: 'conv-assignee conv-assignee--none', attrs: { title: 'Unassigned' } });
+      : null;
 
     const bottom = el('span', { class: 'conv-bottom' }, chips, assignee);
 

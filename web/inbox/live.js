@@ -148,6 +148,8 @@ export function createLive(opts) {
       ws = null;
       socket?.close(1000, 'signed out');
     },
+    /** Handles a frame as if the server had sent it (tests, debugging). */
+    receive: (frame) => handle(frame),
     /** Drops the connection as a network failure would (tests, debugging); reconnects after holdMs. */
     drop(holdMs = 0) {
       holdUntil = Date.now() + holdMs;

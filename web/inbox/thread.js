@@ -120,8 +120,10 @@ export function createThread(ctx) {
     sub.replaceChildren();
     const parts = [platformLabel(conv.platform_type)];
     if (conv.customer?.name && conv.user_identifier !== conv.customer.name) parts.push(conv.user_identifier);
-    parts.push(`${conv.message_count.toLocaleString('en-US')} messages`);
-    parts.push(`since ${toDate(conv.conversation_started_at)?.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: 'numeric' }) ?? '—'}`);
+    if (conv.message_count > 0) parts.push(`${conv.message_count.toLocaleString('en-US')} message${conv.message_count === 1 ? '' : 's'}`);
+    const since = toDate(conv.conversation_started_at)?.toLocaleDateString(undefined, { month: 'short', day: 'numeric', year: 'numeric' });
+    if (since) parts.push(`since ${since}`);
+    sub.title = parts.join(' · ');
     sub.append(el('span', { class: `platform-pill platform-pill--${conv.platform_type}` }, icon(conv.platform_type in PLATFORM_ICON_OK ? conv.platform_type : 'other', 12), parts[0]));
     sub.append(document.createTextNode(` · ${parts.slice(1).join(' · ')}`));
 
@@ -167,7 +169,7 @@ export function createThread(ctx) {
       const reason = conv.handoff?.reason ?? conv.handoff?.summary;
       banner.replaceChildren(icon('handoff', 18), el('span', {},
         el('strong', { text: 'Handed to the team. ' }),
-        document.createTextNode(`${reason ? `${reason}. ` : ''}${conv.waiting_since ? `Customer waiting ${ago(conv.waiting_since)}.` : ''}`)));
+        document.createTextNode(`${reason ? `${reason}. ` : ''}${conv.waiting_since ? `The customer has been waiting ${ago(conv.waiting_since)}.` : ''}`)));
     } else if (snoozed) {
       banner.replaceChildren(icon('clock', 18), el('span', {},
         el('strong', { text: `Snoozed until ${snoozeLabel(conv.snoozed_until)}. ` }),
@@ -276,6 +278,8 @@ export function createThread(ctx) {
     const fresh = list.filter((m) => m && typeof m.message_id === 'string' && !cur.shown.has(m.message_id));
     if (fresh.length === 0) return { added, fromOthers, customer };
     const follow = !initial && !prepend && atBottom();
+    // A first page or older messages are not news: screen readers announce only live additions.
+    if (initial || prepend) log.setAttribute('aria-busy', 'true');
     const heightBefore = log.scrollHeight;
     const topBefore = log.scrollTop;
 
@@ -304,6 +308,7 @@ export function createThread(ctx) {
       }
     }
     regroup();
+    if (initial || prepend) requestAnimationFrame(() => log.setAttribute('aria-busy', 'false'));
     if (prepend) {
       log.scrollTop = topBefore + (log.scrollHeight - heightBefore);
     } else if (follow) {

@@ -30,6 +30,7 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
   const v = (Array.isArray(value) ? value[0] : value)?.trim();
   if (!v) return null;
   if (/^\d+$/.test(v)) return Number(v) * 1000;
+  if (!/^[A-Za-z]{3},? /.test(v)) return null; // an HTTP date starts with the day name
   const at = Date.parse(v);
   if (Number.isNaN(at)) return null;
   return Math.max(0, at - now);
