@@ -23,7 +23,7 @@ import type { EventFeed } from '../events/feed.ts';
 import { customerFrame } from '../events/realtime.ts';
 import type { Catalog, LoftClient, Showroom } from '../loft/types.ts';
 import { AppError } from '../shared/errors.ts';
-import { normalizeUserIdentifier } from '../shared/phone.ts';
+import { normalizePhone, normalizeUserIdentifier } from '../shared/phone.ts';
 import { runTurn, type TurnEvent } from './agent.ts';
 import type { Access, Component } from './tools/types.ts';
 import type { LanguageModel } from 'ai';
@@ -152,6 +152,22 @@ function latestUserText(messages: z.infer<typeof chatMessage>[]): string {
 
 const estimateTokens = (s: string) => Math.ceil(s.length / 4);
 
+/**
+ * Every form an identifier may be stored under: ours (E.164 phone, lower-cased email), the raw
+ * input, and the shapes adopted legacy rows hold phones in (404-555-0142, (404) 555-0142).
+ */
+function identifierForms(raw: string, normalized: string): string[] {
+  const forms = new Set([normalized, raw]);
+  const phone = normalizePhone(raw);
+  if (phone) {
+    const d = phone.slice(2);
+    forms.add(`${d.slice(0, 3)}-${d.slice(3, 6)}-${d.slice(6)}`);
+    forms.add(`(${d.slice(0, 3)}) ${d.slice(3, 6)}-${d.slice(6)}`);
+    forms.add(d);
+  }
+  return [...forms];
+}
+
 export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDeps): Promise<void> {
   const app = appBase.withTypeProvider<ZodTypeProvider>();
   const { database, config } = deps;
@@ -198,7 +214,7 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
       conversation = await findConversationBySession(database.db, sessionId);
     } else if (identifier) {
       // The original's keying: one active conversation per (user_identifier, platform).
-      const candidates = [...new Set([identifier, body.user_identifier!.trim()])];
+      const candidates = identifierForms(body.user_identifier!.trim(), identifier);
       conversation = await findActiveConversation(database.db, candidates, platform);
     } else {
       // Neither: a new session. Never derive an id from the message text.
@@ -336,8 +352,7 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
     const id = req.params.id;
     let conversation = await findConversationBySession(database.db, id);
     if (!conversation) {
-      const normalized = normalizeUserIdentifier(id);
-      const [found] = await findConversationsByIdentifier(database.db, [...new Set([normalized, id])]);
+      const [found] = await findConversationsByIdentifier(database.db, identifierForms(id, normalizeUserIdentifier(id)));
       conversation = found;
     }
     if (!conversation) throw new AppError('session_not_found', `No conversation for ${id}`, 404);

@@ -267,6 +267,21 @@ describe(`chat (${testDbKind})`, () => {
     expect(history.messages.map((m: any) => m.content)).not.toContain('are you there?');
   });
 
+  it('without a session, the original keying reuses an adopted active conversation (phone in any shape)', async () => {
+    await t.database.exec(`INSERT INTO chatbot_conversations (conversation_id, user_identifier, platform_type, conversation_started_at, last_message_at)
+      VALUES ('55555555-5555-4555-8555-555555555555', '678-555-0199', 'sms', '2024-03-01 09:00:00', '2024-03-01 09:10:00')`);
+    const res = await fetch(`${app.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_identifier: '+1 (678) 555-0199', platform_type: 'sms', messages: [{ role: 'user', content: 'hours in Dallas?' }] }) });
+    const body = await res.json();
+    expect(body.conversation_id).toBe('55555555-5555-4555-8555-555555555555');
+    const lookup = await (await fetch(`${app.baseUrl}/v1/sessions/${encodeURIComponent('(678) 555-0199')}`)).json();
+    expect(lookup.conversation_id).toBe('55555555-5555-4555-8555-555555555555');
+    // an unrelated identifier gets a conversation of its own, never one derived from the text
+    const other = await (await fetch(`${app.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_identifier: 'ANN@Example.com', messages: [{ role: 'user', content: 'hours in Dallas?' }] }) })).json();
+    expect(other.conversation_id).not.toBe('55555555-5555-4555-8555-555555555555');
+    const [row] = await t.database.query<{ user_identifier: string }>(sql`SELECT user_identifier FROM chatbot_conversations WHERE conversation_id = ${other.conversation_id}`);
+    expect(row!.user_identifier).toBe('ann@example.com');
+  });
+
   it('sessions: GET answers without creating; bad requests are 4xx problems', async () => {
     const [{ n: before }] = await t.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM chatbot_conversations`);
     const missing = await fetch(`${app.baseUrl}/v1/sessions/nobody-here-123`);

@@ -149,7 +149,12 @@ export function createContext(ctx) {
     const tags = conv?.tags ?? [];
     const tagForm = el('form', { class: 'tag-form', on: { submit: (e) => { e.preventDefault(); addTag(e.currentTarget.elements.tag.value); } } },
       el('label', { class: 'visually-hidden', text: 'Add a tag', attrs: { for: 'tag-add' } }),
-      el('input', { class: 'tag-input', attrs: { id: 'tag-add', name: 'tag', type: 'text', placeholder: 'Add a tag…', maxlength: '50', autocomplete: 'off', list: 'tag-options' } }),
+      el('input', {
+        class: 'tag-input',
+        attrs: { id: 'tag-add', name: 'tag', type: 'text', placeholder: 'Add a tag…', maxlength: '50', autocomplete: 'off', list: 'tag-options' },
+        // Enter adds the tag even while the suggestions list is open.
+        on: { keydown: (e) => { if (e.key === 'Enter' && !e.isComposing) { e.preventDefault(); addTag(e.currentTarget.value); } } },
+      }),
       el('button', { class: 'btn btn--ghost btn--small', text: 'Add', attrs: { type: 'submit' } }));
     nodes.push(section('Tags', 'ctx-tags',
       el('ul', { class: 'tag-list', attrs: { 'aria-label': 'Tags' } },
