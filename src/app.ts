@@ -29,6 +29,7 @@ import { EventFeed } from './events/feed.ts';
 import { registerInboxRoutes } from './inbox/routes.ts';
 import { registerRealtime } from './events/realtime.ts';
 import { loftCalls, registerMetrics } from './metrics.ts';
+import { startEnrichment } from './enrichment/index.ts';
 import { createLoftHttpClient, createSandboxCatalog, createSandboxLoftClient, registerLoftSandbox, showrooms } from './loft/index.ts';
 import type { LoftClient } from './loft/types.ts';
 import type { LanguageModel } from 'ai';
@@ -41,6 +42,8 @@ export interface AppDeps {
   model?: { model: LanguageModel; name: string };
   /** replace the LOFT client (tests use local fakes) */
   loft?: LoftClient;
+  /** keep conversations enriched live (main.ts: true; tests opt in) */
+  enrichment?: boolean;
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -180,6 +183,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerChatRoutes(app, { config, database, model: chosen.model, modelName: chosen.name, loft, catalog, showrooms, feed });
   await registerInboxRoutes(app, { config, database });
   await registerRealtime(app, { config, database, feed, heartbeatMs: config.WS_HEARTBEAT_MS });
+
+  if (deps.enrichment) {
+    const enrichment = startEnrichment({ database, feed, loft, config, logger: app.log });
+    app.decorate('enrichment', enrichment);
+    app.addHook('onClose', async () => enrichment.stop());
+  }
   return app;
 }
 
@@ -198,6 +207,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
     feed: EventFeed;
+    enrichment?: ReturnType<typeof startEnrichment>;
   }
 }
 

@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase, runMigrations, type Database } from './db/index.ts';
 import { ensureDemoData } from './demo/index.ts';
+import { enrichAll } from './enrichment/index.ts';
 import { createLogger } from './shared/logger.ts';
 import { claimEmbedded, releaseEmbedded } from './db/embedded-lock.ts';
 import { startWorkers } from './workers.ts';
@@ -25,10 +26,17 @@ async function main() {
   const database: Database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   logger.info({ database: database.kind, dataDir: config.embedded ? config.DATA_DIR : undefined }, 'database opened');
   await runMigrations(database);
-  if (config.DEMO_DATA) await ensureDemoData(database, logger);
+  const seeded = config.DEMO_DATA ? await ensureDemoData(database, logger) : false;
 
-  const app = await buildApp({ config, database, logger });
+  const app = await buildApp({ config, database, logger, enrichment: true });
   await app.listen({ port: config.PORT, host: config.HOST });
+  if (seeded) {
+    // Fresh demo data is enriched in the background, so the first start is ready quickly; the
+    // list fills in topics, sentiment and priorities within about half a minute.
+    void enrichAll(database, { events: false })
+      .then((r) => logger.info({ ms: r.ms, conversations: r.conversations }, 'demo data enriched'))
+      .catch((err) => logger.warn({ err: { message: (err as Error).message } }, 'demo enrichment failed'));
+  }
   const workers = startWorkers({ database, config, logger });
 
   let stopping = false;

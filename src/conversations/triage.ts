@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { rows, type Database, type Executor } from '../db/client.ts';
 import type { NewEvent } from '../events/event-log.ts';
 import { AppError } from '../shared/errors.ts';
+import { computedPriorityOf } from '../enrichment/enricher.ts';
 import {
   findMessageByIdempotencyKey,
   insertMessage,
@@ -74,6 +75,12 @@ export async function updateConversation(database: Database, id: string, patch: 
     if (patch.priority_level !== undefined) {
       if (patch.priority_level === null) {
         change('priority_manual', before.priority_manual, false);
+        // Clearing a manual priority gives the computed one back at once.
+        const computed = computedPriorityOf(before);
+        if (computed) {
+          change('priority_level', before.priority_level ?? 'normal', computed.level);
+          change('priority_reasons', before.priority_reasons ?? [], computed.reasons);
+        }
       } else {
         change('priority_level', before.priority_level ?? 'normal', patch.priority_level);
         change('priority_manual', before.priority_manual, true);
@@ -106,6 +113,7 @@ export async function updateConversation(database: Database, id: string, patch: 
       if (k === 'snoozed_until') return sql`snoozed_until = ${v as string | null}::timestamptz`;
       if (k === 'assigned_agent_id') return sql`assigned_agent_id = ${v as string | null}::uuid`;
       if (k === 'priority_level') return sql`priority_level = ${v as string}, priority_rank = ${priorityRank[v as PriorityLevel]}`;
+      if (k === 'priority_reasons') return sql`priority_reasons = ${JSON.stringify(v)}::jsonb`;
       return sql`${sql.identifier(k)} = ${v}`;
     });
     await tx.execute(sql`UPDATE chatbot_conversations SET ${sql.join(assignments, sql`, `)}, updated_at = now() WHERE conversation_id = ${id}`);

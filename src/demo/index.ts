@@ -7,10 +7,13 @@ export { seedDemoData, demoAgents, rankOf, type SeedOptions, type SeedResult } f
 
 export const DEMO_DEFAULTS = { conversations: 221, messages: 86_420, seed: 42 };
 
-/** Seeds the demo data into an empty database (no conversations yet); a second start reuses it. */
-export async function ensureDemoData(database: Database, logger: Logger): Promise<void> {
+/**
+ * Seeds the demo data into an empty database (no conversations yet); a second start reuses it.
+ * Returns true when it seeded.
+ */
+export async function ensureDemoData(database: Database, logger: Logger): Promise<boolean> {
   const [row] = await database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM chatbot_conversations`);
-  if ((row?.n ?? 0) > 0) return;
+  if ((row?.n ?? 0) > 0) return false;
   logger.info(DEMO_DEFAULTS, 'empty database: seeding demo data');
   let lastLogged = 0;
   const result = await seedDemoData(database, {
@@ -24,4 +27,5 @@ export async function ensureDemoData(database: Database, logger: Logger): Promis
     },
   });
   logger.info(result, 'demo data ready');
+  return true;
 }

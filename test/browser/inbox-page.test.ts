@@ -7,6 +7,7 @@
 // docs/screenshots (taken here, so they stay true).
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -51,6 +52,9 @@ async function chat(sessionId: string, content: string) {
   expect(res.status).toBe(200);
   return (await res.json()) as { conversation_id: string; choices: { message: { content: string } }[] };
 }
+
+/** expect.poll with room for a busy machine (network, debounces, a shared CPU). */
+const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number; message?: string } = {}) => expect.poll(fn, { timeout: 10_000, interval: 100, ...opts });
 
 /** The number shown on a status tab / quick filter. */
 const shownCount = (p: Page, name: string) => p.locator(`[data-count="${name}"]`).first().textContent().then((s) => Number((s ?? '').replace(/[^\d]/g, '')));
@@ -98,7 +102,7 @@ beforeAll(async () => {
 });
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && inbox) await inbox.screenshot({ path: `/tmp/inbox-fail-${ctx.task.name.slice(0, 20).replace(/\W+/g, '-')}.png` }).catch(() => {});
+  if (ctx.task.result?.state === 'fail' && inbox) await inbox.screenshot({ path: `${tmpdir()}/inbox-fail-${ctx.task.name.slice(0, 20).replace(/\W+/g, '-')}.png` }).catch(() => {});
 });
 
 afterAll(async () => {
@@ -118,22 +122,22 @@ describe('the inbox page on the real server', () => {
 
     // The list shows what the API lists, and the counts are the API's.
     const listed = await api<{ data: { conversation_id: string }[] }>('/api/conversations?limit=50');
-    await expect.poll(() => inbox.locator('.conv').count()).toBe(listed.data.length);
+    await poll(() => inbox.locator('.conv').count()).toBe(listed.data.length);
     const counts = await apiCounts();
     const mine = (await apiCounts('&assigned_agent_id=me')).total;
     for (const name of ['total', 'new', 'open', 'pending_human', 'snoozed', 'resolved', 'unassigned', 'unread'] as const) {
-      await expect.poll(() => shownCount(inbox, name), { message: name }).toBe(counts[name]);
+      await poll(() => shownCount(inbox, name), { message: name }).toBe(counts[name]);
     }
-    await expect.poll(() => shownCount(inbox, 'mine')).toBe(mine);
+    await poll(() => shownCount(inbox, 'mine')).toBe(mine);
     // Handoffs stand out in the list.
     const pending = await api<{ data: { conversation_id: string }[] }>('/api/conversations?status=pending_human&limit=1');
     if (pending.data[0]) await expect(row(inbox, pending.data[0].conversation_id).getAttribute('class')).resolves.toContain('is-handoff');
 
     // Search (full text over messages): the legacy conversation and nothing else.
     await inbox.keyboard.press('/');
-    await expect.poll(() => inbox.evaluate(() => document.activeElement?.id)).toBe('search-input');
+    await poll(() => inbox.evaluate(() => document.activeElement?.id)).toBe('search-input');
     await inbox.keyboard.type('Chesterfield');
-    await expect.poll(() => inbox.locator('.conv').count()).toBe(1);
+    await poll(() => inbox.locator('.conv').count()).toBe(1);
     await row(inbox, legacyId).locator('button').click();
 
     // Legacy content, exactly as stored, rendered safely.
@@ -164,7 +168,7 @@ describe('the inbox page on the real server', () => {
 
     // Clearing the search brings the whole list back.
     await inbox.locator('#search-input').fill('');
-    await expect.poll(() => inbox.locator('.conv').count()).toBe(listed.data.length);
+    await poll(() => inbox.locator('.conv').count()).toBe(listed.data.length);
     expect(pageErrors).toEqual([]);
   });
 
@@ -179,7 +183,7 @@ describe('the inbox page on the real server', () => {
 
     // The new conversation arrives in the open inbox by itself, at the top.
     await row(inbox, conversationId).waitFor({ timeout: 5000 });
-    await expect.poll(() => inbox.locator('.conv').first().getAttribute('data-id')).toBe(conversationId);
+    await poll(() => inbox.locator('.conv').first().getAttribute('data-id')).toBe(conversationId);
 
     const customerContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
     await customerContext.addInitScript((id) => localStorage.setItem('woodstock-session', id), sessionId);
@@ -194,7 +198,7 @@ describe('the inbox page on the real server', () => {
     await box.press('Enter');
     // Shown at once as sending, then confirmed.
     await inbox.locator('#thread-log .m--agent').getByText('Your delivery is booked for Friday').waitFor();
-    await expect.poll(() => inbox.locator('#thread-log .is-pending').count()).toBe(0);
+    await poll(() => inbox.locator('#thread-log .is-pending').count()).toBe(0);
     await expect(box.inputValue()).resolves.toBe('');
 
     // The customer's page shows it without a reload…
@@ -207,8 +211,8 @@ describe('the inbox page on the real server', () => {
     await input.fill('Perfect, morning works. Can they call 30 minutes before?');
     await input.press('Enter');
     await inbox.locator('#thread-log .m--customer').getByText('Can they call 30 minutes before?').waitFor({ timeout: 5000 });
-    await expect.poll(() => inbox.locator('.conv').first().getAttribute('data-id')).toBe(conversationId);
-    await expect.poll(async () => (await row(inbox, conversationId).textContent()) ?? '').toContain('Can they call 30 minutes before?');
+    await poll(() => inbox.locator('.conv').first().getAttribute('data-id')).toBe(conversationId);
+    await poll(async () => (await row(inbox, conversationId).textContent()) ?? '').toContain('Can they call 30 minutes before?');
     // The reply took the conversation over and assigned it to the replying agent.
     const after = await conversation(conversationId);
     expect(after.handled_by).toBe('human');
@@ -220,63 +224,63 @@ describe('the inbox page on the real server', () => {
   it('assign, status, snooze, priority and tags: the list and the counts follow', async () => {
     // Start from a conversation nobody has.
     await api(`/api/conversations/${conversationId}`, { method: 'PATCH', body: JSON.stringify({ assigned_agent_id: null, inbox_status: 'open' }) });
-    await expect.poll(() => inbox.locator('#assign-label').textContent()).toBe('Unassigned');
-    await expect.poll(async () => shownCount(inbox, 'unassigned')).toBe((await apiCounts()).unassigned);
+    await poll(() => inbox.locator('#assign-label').textContent()).toBe('Unassigned');
+    await poll(async () => shownCount(inbox, 'unassigned')).toBe((await apiCounts()).unassigned);
     const mineBefore = (await apiCounts('&assigned_agent_id=me')).total;
 
     // Assign to me from the menu.
     await inbox.locator('#assign-button').click();
     await inbox.getByRole('menuitemradio', { name: 'Assign to me' }).click();
-    await expect.poll(() => inbox.locator('#assign-label').textContent()).toBe('You');
-    await expect.poll(async () => (await conversation(conversationId)).assigned_agent_id).toBe(tasha.agent_id);
-    await expect.poll(() => shownCount(inbox, 'mine')).toBe(mineBefore + 1);
-    await expect.poll(async () => shownCount(inbox, 'unassigned')).toBe((await apiCounts()).unassigned);
+    await poll(() => inbox.locator('#assign-label').textContent()).toBe('You');
+    await poll(async () => (await conversation(conversationId)).assigned_agent_id).toBe(tasha.agent_id);
+    await poll(() => shownCount(inbox, 'mine')).toBe(mineBefore + 1);
+    await poll(async () => shownCount(inbox, 'unassigned')).toBe((await apiCounts()).unassigned);
     await expect(row(inbox, conversationId).locator('.conv-assignee .avatar').textContent()).resolves.toBe('TR');
 
     // Assign to another agent.
     await inbox.locator('#assign-button').click();
     await inbox.getByRole('menuitemradio', { name: 'Marcus Bell' }).click();
-    await expect.poll(() => inbox.locator('#assign-label').textContent()).toBe('Marcus');
-    await expect.poll(() => shownCount(inbox, 'mine')).toBe(mineBefore);
+    await poll(() => inbox.locator('#assign-label').textContent()).toBe('Marcus');
+    await poll(() => shownCount(inbox, 'mine')).toBe(mineBefore);
 
     // Status: needs a person → the Handoff count and the row follow.
     const before = await apiCounts();
     await inbox.locator('#status-button').click();
     await inbox.getByRole('menuitemradio', { name: 'Needs a person' }).click();
-    await expect.poll(() => shownCount(inbox, 'pending_human')).toBe(before.pending_human + 1);
-    await expect.poll(() => shownCount(inbox, 'open')).toBe(before.open - 1);
-    await expect.poll(() => row(inbox, conversationId).getAttribute('class')).toContain('is-handoff');
+    await poll(() => shownCount(inbox, 'pending_human')).toBe(before.pending_human + 1);
+    await poll(() => shownCount(inbox, 'open')).toBe(before.open - 1);
+    await poll(() => row(inbox, conversationId).getAttribute('class')).toContain('is-handoff');
     await expect(inbox.locator('#thread-banner').isVisible()).resolves.toBe(true);
 
     // Priority: urgent, then back to automatic.
     await inbox.locator('#priority-button').click();
     await inbox.getByRole('menuitemradio', { name: 'Urgent' }).click();
-    await expect.poll(() => inbox.locator('#priority-label').textContent()).toBe('Urgent');
-    await expect.poll(() => row(inbox, conversationId).locator('.chip--priority-urgent').count()).toBe(1);
+    await poll(() => inbox.locator('#priority-label').textContent()).toBe('Urgent');
+    await poll(() => row(inbox, conversationId).locator('.chip--priority-urgent').count()).toBe(1);
     expect((await conversation(conversationId)).priority_manual).toBe(true);
     await inbox.locator('#priority-button').click();
     await inbox.getByRole('menuitem', { name: /Clear manual priority/ }).click();
-    await expect.poll(async () => (await conversation(conversationId)).priority_manual).toBe(false);
+    await poll(async () => (await conversation(conversationId)).priority_manual).toBe(false);
 
     // Filter the list by the Handoff tab: it's there; the counts stay the API's.
     await inbox.getByRole('tab', { name: /Handoff/ }).click();
-    await expect.poll(async () => [...new Set(await inbox.locator('.conv').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.status)))]).toEqual(['pending_human']);
-    await expect.poll(() => row(inbox, conversationId).count()).toBe(1);
-    await expect.poll(() => inbox.locator('.conv').count()).toBe(before.pending_human + 1);
+    await poll(async () => [...new Set(await inbox.locator('.conv').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.status)))]).toEqual(['pending_human']);
+    await poll(() => row(inbox, conversationId).count()).toBe(1);
+    await poll(() => inbox.locator('.conv').count()).toBe(before.pending_human + 1);
 
     // Snooze until a chosen time.
     await inbox.locator('#status-button').click();
     await inbox.getByRole('menuitemradio', { name: /Snooze/ }).click();
     await inbox.getByRole('button', { name: 'Tomorrow 9 AM' }).click();
     await inbox.getByRole('button', { name: 'Snooze', exact: true }).click();
-    await expect.poll(async () => (await conversation(conversationId)).inbox_status).toBe('snoozed');
+    await poll(async () => (await conversation(conversationId)).inbox_status).toBe('snoozed');
     const snoozed = await conversation(conversationId);
     const until = new Date(snoozed.snoozed_until!);
     expect(until.getTime()).toBeGreaterThan(Date.now());
     expect(until.getHours()).toBe(9);
-    await expect.poll(() => inbox.locator('#thread-banner').textContent()).toContain('Snoozed until');
-    await expect.poll(() => shownCount(inbox, 'pending_human')).toBe(before.pending_human);
-    await expect.poll(async () => shownCount(inbox, 'snoozed')).toBe((await apiCounts()).snoozed);
+    await poll(() => inbox.locator('#thread-banner').textContent()).toContain('Snoozed until');
+    await poll(() => shownCount(inbox, 'pending_human')).toBe(before.pending_human);
+    await poll(async () => shownCount(inbox, 'snoozed')).toBe((await apiCounts()).snoozed);
 
     // Tags: add two, remove one.
     const tagBox = inbox.getByLabel('Add a tag');
@@ -287,28 +291,28 @@ describe('the inbox page on the real server', () => {
     await inbox.getByLabel('Add a tag').press('Enter');
     await inbox.locator('.tag-list').getByText('vip').waitFor();
     await inbox.getByRole('button', { name: 'Remove tag delivery-window' }).click();
-    await expect.poll(async () => (await conversation(conversationId)).tags).toEqual(['vip']);
+    await poll(async () => (await conversation(conversationId)).tags).toEqual(['vip']);
 
     // Back to everything.
     await inbox.getByRole('tab', { name: /^All/ }).click();
-    await expect.poll(() => row(inbox, conversationId).count()).toBe(1);
+    await poll(() => row(inbox, conversationId).count()).toBe(1);
 
     // Read state: mark unread, then read again; the badge and the Unread count follow.
     const unreadBefore = (await apiCounts()).unread;
     await inbox.getByRole('button', { name: 'Mark unread' }).click();
-    await expect.poll(async () => (await conversation(conversationId) as unknown as { unread_count: number }).unread_count).toBe(1);
-    await expect.poll(() => row(inbox, conversationId).locator('.unread-badge').textContent()).toBe('1');
-    await expect.poll(() => shownCount(inbox, 'unread')).toBe(unreadBefore + 1);
+    await poll(async () => (await conversation(conversationId) as unknown as { unread_count: number }).unread_count).toBe(1);
+    await poll(() => row(inbox, conversationId).locator('.unread-badge').textContent()).toBe('1');
+    await poll(() => shownCount(inbox, 'unread')).toBe(unreadBefore + 1);
     await inbox.getByRole('button', { name: 'Mark read' }).click();
-    await expect.poll(() => row(inbox, conversationId).locator('.unread-badge').count()).toBe(0);
-    await expect.poll(() => shownCount(inbox, 'unread')).toBe(unreadBefore);
+    await poll(() => row(inbox, conversationId).locator('.unread-badge').count()).toBe(0);
+    await poll(() => shownCount(inbox, 'unread')).toBe(unreadBefore);
 
     // Hand back to the assistant, and take over again.
     await inbox.getByRole('button', { name: 'Hand back' }).click();
-    await expect.poll(async () => (await conversation(conversationId)).handled_by).toBe('bot');
-    await expect.poll(() => inbox.locator('#thread-handled').textContent()).toContain('Assistant is answering');
+    await poll(async () => (await conversation(conversationId)).handled_by).toBe('bot');
+    await poll(() => inbox.locator('#thread-handled').textContent()).toContain('Assistant is answering');
     await inbox.getByRole('button', { name: 'Take over' }).click();
-    await expect.poll(async () => (await conversation(conversationId)).handled_by).toBe('human');
+    await poll(async () => (await conversation(conversationId)).handled_by).toBe('human');
     expect(pageErrors).toEqual([]);
   });
 
@@ -323,7 +327,7 @@ describe('the inbox page on the real server', () => {
     const text = 'Internal: customer prefers a call after 5 PM (note from the test).';
     await inbox.locator('#thread-log').click({ position: { x: 5, y: 5 } });
     await inbox.keyboard.press('n');
-    await expect.poll(() => inbox.evaluate(() => document.activeElement?.id)).toBe('composer-input');
+    await poll(() => inbox.evaluate(() => document.activeElement?.id)).toBe('composer-input');
     await inbox.keyboard.type(text);
     await inbox.keyboard.press('Enter');
     const failed = inbox.locator('#thread-log .m.is-failed');
@@ -332,7 +336,7 @@ describe('the inbox page on the real server', () => {
     await expect(failed.textContent()).resolves.toContain('Not sent');
     await expect(failed.getAttribute('class')).resolves.toContain('m--note');
     await failed.getByRole('button', { name: 'Retry' }).click();
-    await expect.poll(() => inbox.locator('#thread-log .is-pending').count()).toBe(0);
+    await poll(() => inbox.locator('#thread-log .is-pending').count()).toBe(0);
     await inbox.locator('#thread-log .m--note').getByText(text).waitFor();
     await inbox.unroute('**/api/conversations/*/messages');
     expect(keys).toHaveLength(2);
@@ -352,16 +356,16 @@ describe('the inbox page on the real server', () => {
     const toastEl = inbox.locator('.toast--handoff');
     await toastEl.waitFor({ timeout: 5000 });
     await expect(toastEl.textContent()).resolves.toContain('needs a person');
-    await expect.poll(() => row(inbox, handoffId).getAttribute('class')).toContain('is-handoff');
+    await poll(() => row(inbox, handoffId).getAttribute('class')).toContain('is-handoff');
     await toastEl.getByRole('button', { name: 'Open' }).click();
-    await expect.poll(() => inbox.locator('#thread-title').textContent()).not.toBe('');
-    await expect.poll(() => inbox.locator('.ctx-handoff').count()).toBe(1);
+    await poll(() => inbox.locator('#thread-title').textContent()).not.toBe('');
+    await poll(() => inbox.locator('.ctx-handoff').count()).toBe(1);
     await inbox.locator('.ctx-functions').getByText('connectToSupport').waitFor();
 
     // Drop the socket for a while; meanwhile the customer writes three times.
     const firstSeen = await inbox.evaluate(() => (window as unknown as { __inbox: { live: { received: number[] } } }).__inbox.live.received[0]!);
     await inbox.evaluate(() => (window as unknown as { __inbox: { live: { drop(ms: number): void } } }).__inbox.live.drop(2500));
-    await expect.poll(() => inbox.locator('#live-status').getAttribute('data-state')).not.toBe('live');
+    await poll(() => inbox.locator('#live-status').getAttribute('data-state')).not.toBe('live');
     for (const text of ['Are you still there?', 'My order number is SO-2026-100370', 'Please call me at 5 PM']) {
       await fetch(`${app.baseUrl}/v1/chat/completions`, {
         method: 'POST',
@@ -369,7 +373,7 @@ describe('the inbox page on the real server', () => {
         body: JSON.stringify({ model: 'woodstock', session_id: session, messages: [{ role: 'user', content: text }] }),
       });
     }
-    await expect.poll(() => inbox.locator('#live-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
+    await poll(() => inbox.locator('#live-status').getAttribute('data-state'), { timeout: 10_000 }).toBe('live');
     // The open conversation shows all three, in order, once each.
     const log = inbox.locator('#thread-log');
     await log.getByText('Please call me at 5 PM').waitFor({ timeout: 5000 });
@@ -380,9 +384,15 @@ describe('the inbox page on the real server', () => {
     const received = await inbox.evaluate(() => [...(window as unknown as { __inbox: { live: { received: number[] } } }).__inbox.live.received]);
     expect(received).toEqual([...received].sort((a, b) => a - b));
     expect(new Set(received).size).toBe(received.length);
-    const logged = await api<{ data: { id: number }[] }>(`/api/events?after=${firstSeen - 1}&limit=1000`);
     const lastReceived = received[received.length - 1]!;
-    expect(received.filter((id) => id >= firstSeen)).toEqual(logged.data.map((e) => e.id).filter((id) => id <= lastReceived));
+    const logged: number[] = [];
+    for (let after = firstSeen - 1; ;) {
+      const page = await api<{ data: { id: number }[]; next_after: number }>(`/api/events?after=${after}&limit=1000`);
+      logged.push(...page.data.map((e) => e.id));
+      if (page.data.length < 1000 || page.next_after >= lastReceived) break;
+      after = page.next_after;
+    }
+    expect(received.filter((id) => id >= firstSeen)).toEqual(logged.filter((id) => id <= lastReceived));
 
     // A cursor older than the retained history ({"type":"reset"}): resubscribe from now and refetch the list.
     let listRequests = 0;
@@ -391,8 +401,8 @@ describe('the inbox page on the real server', () => {
     };
     inbox.on('request', count);
     await inbox.evaluate(() => (window as unknown as { __inbox: { live: { receive(f: unknown): void } } }).__inbox.live.receive({ type: 'reset', oldest_id: 1 }));
-    await expect.poll(() => listRequests).toBeGreaterThan(0);
-    await expect.poll(() => inbox.locator('#live-status').getAttribute('data-state')).toBe('live');
+    await poll(() => listRequests).toBeGreaterThan(0);
+    await poll(() => inbox.locator('#live-status').getAttribute('data-state')).toBe('live');
     inbox.off('request', count);
     const { id: afterReset } = await api<{ message_id: string } & { id?: string }>(`/api/conversations/${handoffId}/messages`, {
       method: 'POST',
@@ -408,28 +418,28 @@ describe('the inbox page on the real server', () => {
     const first = await inbox.locator('.conv').nth(0).getAttribute('data-id');
     const second = await inbox.locator('.conv').nth(1).getAttribute('data-id');
     await row(inbox, first!).locator('button').click();
-    await expect.poll(() => inbox.evaluate(() => location.hash)).toBe(`#/c/${first}`);
+    await poll(() => inbox.evaluate(() => location.hash)).toBe(`#/c/${first}`);
     await inbox.keyboard.press('j');
-    await expect.poll(() => inbox.evaluate(() => location.hash)).toBe(`#/c/${second}`);
-    await expect.poll(() => row(inbox, second!).getAttribute('class')).toContain('is-current');
+    await poll(() => inbox.evaluate(() => location.hash)).toBe(`#/c/${second}`);
+    await poll(() => row(inbox, second!).getAttribute('class')).toContain('is-current');
     await inbox.keyboard.press('k');
-    await expect.poll(() => inbox.evaluate(() => location.hash)).toBe(`#/c/${first}`);
+    await poll(() => inbox.evaluate(() => location.hash)).toBe(`#/c/${first}`);
 
     await inbox.keyboard.press('?');
     await expect(inbox.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).resolves.toBe(true);
     await inbox.keyboard.press('Escape');
-    await expect.poll(() => inbox.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(false);
+    await poll(() => inbox.getByRole('dialog', { name: 'Keyboard shortcuts' }).isVisible()).toBe(false);
 
     await inbox.keyboard.press('a');
-    await expect.poll(async () => (await conversation(first!)).assigned_agent_id).toBe(tasha.agent_id);
+    await poll(async () => (await conversation(first!)).assigned_agent_id).toBe(tasha.agent_id);
     const wasResolved = (await conversation(first!)).inbox_status === 'resolved';
     await inbox.keyboard.press('e');
-    await expect.poll(async () => (await conversation(first!)).inbox_status).toBe(wasResolved ? 'open' : 'resolved');
+    await poll(async () => (await conversation(first!)).inbox_status).toBe(wasResolved ? 'open' : 'resolved');
     await inbox.keyboard.press('r');
-    await expect.poll(() => inbox.evaluate(() => document.activeElement?.id)).toBe('composer-input');
+    await poll(() => inbox.evaluate(() => document.activeElement?.id)).toBe('composer-input');
     await inbox.keyboard.press('Escape');
     await inbox.keyboard.press('/');
-    await expect.poll(() => inbox.evaluate(() => document.activeElement?.id)).toBe('search-input');
+    await poll(() => inbox.evaluate(() => document.activeElement?.id)).toBe('search-input');
     await inbox.keyboard.press('Escape');
   });
 
@@ -437,15 +447,15 @@ describe('the inbox page on the real server', () => {
     const [{ id: longId }] = await t.database.query<{ id: string }>(sql`
       SELECT conversation_id::text AS id FROM chatbot_conversations WHERE is_active ORDER BY message_count DESC NULLS LAST LIMIT 1`);
     await inbox.evaluate((id) => (window as unknown as { __inbox: { thread: { open(id: string): void } } }).__inbox.thread.open(id), longId!);
-    await expect.poll(() => inbox.locator('#thread-log .m').count()).toBeGreaterThan(30);
+    await poll(() => inbox.locator('#thread-log .m').count()).toBeGreaterThan(30);
     await inbox.waitForTimeout(300);
     const before = await inbox.locator('#thread-log .m').count();
     const anchorId = await inbox.locator('#thread-log .m').first().getAttribute('data-id');
     await inbox.locator('#thread-log').evaluate((log) => log.scrollTo({ top: 0 }));
-    await expect.poll(() => inbox.locator('#thread-log .m').count()).toBeGreaterThan(before);
+    await poll(() => inbox.locator('#thread-log .m').count()).toBeGreaterThan(before);
     // The message that was first is still on screen (the view didn't jump to the new top).
     const anchor = inbox.locator(`#thread-log .m[data-id="${anchorId}"]`);
-    await expect.poll(async () => {
+    await poll(async () => {
       const box = await anchor.boundingBox();
       return box !== null && box.y > 150 && box.y < 800;
     }).toBe(true);

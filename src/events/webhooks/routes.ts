@@ -8,7 +8,7 @@ import { authenticateApiKey, bearerToken } from '../../auth/index.ts';
 import type { Config } from '../../config.ts';
 import type { Database } from '../../db/client.ts';
 import { AppError, unauthorized } from '../../shared/errors.ts';
-import { problemSchema } from '../../shared/problem-schema.ts';
+import { problemResponse, problemResponses } from '../../shared/problem-schema.ts';
 import {
   DELIVERIES_CHANNEL,
   getDelivery,
@@ -20,7 +20,7 @@ import {
 } from './delivery-store.ts';
 import { createEndpoint, deleteEndpoint, listEndpoints, requireEndpoint, rotateSecret, updateEndpoint } from './endpoint-store.ts';
 import { installWebhookOutbox } from './outbox.ts';
-import { deliverySchema, endpointSchema, endpointWithSecretSchema, eventTypeSchema, presentEndpoint } from './presenters.ts';
+import { deliveryPageSchema, deliverySchema, endpointListSchema, endpointSchema, endpointWithSecretSchema, eventTypeSchema, presentEndpoint } from './presenters.ts';
 import { checkEndpointUrl } from './url-policy.ts';
 
 export interface WebhookRouteDeps {
@@ -29,7 +29,8 @@ export interface WebhookRouteDeps {
 }
 
 const uuid = z.string().uuid({ message: 'must be a UUID' });
-const idParams = z.object({ id: uuid });
+const endpointId = uuid.meta({ description: 'The webhook endpoint id (a UUID)', example: '6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10' });
+const idParams = z.object({ id: endpointId });
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d\d-\d\d/.test(s), 'must be an ISO 8601 date-time');
 const eventTypesField = z
   .array(eventTypeSchema)
@@ -80,8 +81,31 @@ const newMessageBody = z
   .meta({ example: { conversation_id: '11111111-1111-4111-8111-111111111111', message_id: '8a6b7c2d-1e3f-4a5b-9c8d-7e6f5a4b3c2d' } });
 
 const secured = { security: [{ apiKey: [] }] };
-const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 503: problemSchema };
+const notFound = problemResponse({ status: 404, title: 'Not Found', code: 'webhook_not_found', detail: 'Webhook endpoint 6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10 not found' }, 'Not found (problem+json; `webhook_not_found`, `delivery_not_found`, `message_not_found`, `event_not_found`)');
+const badUrl = problemResponse(
+  { status: 400, title: 'Bad Request', code: 'invalid_webhook_url', detail: 'url: 127.0.0.1 resolves to 127.0.0.1, a loopback, private or link-local address; webhooks must reach a public address (the operator can set WEBHOOK_ALLOW_PRIVATE=true)' },
+  'Bad input (problem+json; `validation_failed`, or `invalid_webhook_url` for a URL that is not http(s), carries credentials, or points at a private address)',
+);
+const conflict = problemResponse(
+  { status: 409, title: 'Conflict', code: 'endpoint_disabled', detail: 'The endpoint is disabled: enable it first' },
+  'Conflict (problem+json; `endpoint_disabled`, `endpoint_managed_by_env` for the WEBHOOK_URL endpoint, `event_expired` for an event past retention)',
+);
+const errors = { 400: problemResponses[400], 401: problemResponses[401], 404: notFound, 503: problemResponses[503] };
 const tags = ['Webhooks'];
+
+const replayResult = z
+  .object({
+    queued: z.number().int().meta({ description: 'Deliveries queued (events already waiting for this endpoint are not queued twice)' }),
+    delivery_id: z.number().int().nullable().meta({ description: 'With `delivery_id`: the new (or already pending) delivery' }),
+  })
+  .meta({ id: 'WebhookReplayResult', description: 'What was queued', examples: [{ queued: 42, delivery_id: null }] });
+const resendResult = z
+  .object({
+    event_id: z.number().int().meta({ description: 'The message.created event: the webhook-id of the re-sent deliveries' }),
+    queued: z.number().int(),
+    endpoints: z.number().int().meta({ description: 'Enabled endpoints that subscribe to message.created' }),
+  })
+  .meta({ description: 'The re-sent notification', examples: [{ event_id: 90211, queued: 1, endpoints: 1 }] });
 
 export async function registerWebhookRoutes(appBase: FastifyInstance, deps: WebhookRouteDeps): Promise<void> {
   const { database, config } = deps;
@@ -97,7 +121,7 @@ export async function registerWebhookRoutes(appBase: FastifyInstance, deps: Webh
     });
 
     app.get('/api/webhooks', {
-      schema: { tags, summary: 'Webhook endpoints', ...secured, response: { 200: z.object({ data: z.array(endpointSchema) }), 401: problemSchema, 503: problemSchema } },
+      schema: { tags, summary: 'Webhook endpoints', ...secured, response: { 200: endpointListSchema, 401: problemResponses[401], 503: problemResponses[503] } },
     }, async () => ({ data: (await listEndpoints(database.db)).map(presentEndpoint) }));
 
     app.post('/api/webhooks', {
@@ -107,7 +131,7 @@ export async function registerWebhookRoutes(appBase: FastifyInstance, deps: Webh
         description: 'Deliveries follow Standard Webhooks: headers `webhook-id` (the event id), `webhook-timestamp`, `webhook-signature`; body `{type, timestamp, data}`. Verify with the `standardwebhooks` library and the returned `secret`.',
         body: createBody,
         ...secured,
-        response: { 201: endpointWithSecretSchema, ...errors },
+        response: { 201: endpointWithSecretSchema, ...errors, 400: badUrl },
       },
     }, async (req, reply) => {
       const url = await checkUrl(req.body.url);
@@ -126,7 +150,7 @@ export async function registerWebhookRoutes(appBase: FastifyInstance, deps: Webh
         params: idParams,
         body: patchBody,
         ...secured,
-        response: { 200: endpointSchema, 409: problemSchema, ...errors },
+        response: { 200: endpointSchema, ...errors, 400: badUrl, 409: conflict },
       },
     }, async (req) => {
       const existing = await requireEndpoint(database.db, req.params.id);
@@ -136,7 +160,7 @@ export async function registerWebhookRoutes(appBase: FastifyInstance, deps: Webh
     });
 
     app.delete('/api/webhooks/:id', {
-      schema: { tags, summary: 'Remove an endpoint and its delivery log', params: idParams, ...secured, response: { 204: z.null(), 409: problemSchema, ...errors } },
+      schema: { tags, summary: 'Remove an endpoint and its delivery log', params: idParams, ...secured, response: { 204: z.null().meta({ description: 'Deleted' }), ...errors, 409: conflict } },
     }, async (req, reply) => {
       await deleteEndpoint(database, req.params.id);
       return reply.status(204).send(null);
@@ -149,13 +173,13 @@ export async function registerWebhookRoutes(appBase: FastifyInstance, deps: Webh
         description: 'Page with `before` = `next_before` of the previous page. Filter with `status` (e.g. `dead`) or `event_id`.',
         params: idParams,
         querystring: z.object({
-          status: z.enum(['pending', 'succeeded', 'dead', 'cancelled']).optional(),
-          event_id: z.coerce.number().int().min(0).optional(),
-          limit: z.coerce.number().int().min(1).max(200).default(50),
-          before: z.coerce.number().int().min(1).optional(),
+          status: z.enum(['pending', 'succeeded', 'dead', 'cancelled']).optional().meta({ description: 'Only deliveries in this state', example: 'dead' }),
+          event_id: z.coerce.number().int().min(0).optional().meta({ description: 'Only deliveries of this event (webhook-id)', example: 90211 }),
+          limit: z.coerce.number().int().min(1).max(200).default(50).meta({ description: 'Page size (1–200)', example: 50 }),
+          before: z.coerce.number().int().min(1).optional().meta({ description: 'The `next_before` of the previous page', example: 4812 }),
         }),
         ...secured,
-        response: { 200: z.object({ data: z.array(deliverySchema), next_before: z.number().int().nullable() }), ...errors },
+        response: { 200: deliveryPageSchema, ...errors },
       },
     }, async (req) => {
       await requireEndpoint(database.db, req.params.id);
@@ -168,7 +192,7 @@ export async function registerWebhookRoutes(appBase: FastifyInstance, deps: Webh
       schema: {
         tags,
         summary: 'One delivery with its attempts',
-        params: z.object({ id: uuid, delivery_id: z.coerce.number().int().min(1) }),
+        params: z.object({ id: endpointId, delivery_id: z.coerce.number().int().min(1).meta({ description: 'The delivery id', example: 4812 }) }),
         ...secured,
         response: { 200: deliverySchema, ...errors },
       },
@@ -185,7 +209,7 @@ export async function registerWebhookRoutes(appBase: FastifyInstance, deps: Webh
         description: 'Sent even when the endpoint filters event types. Follow it in the delivery log.',
         params: idParams,
         ...secured,
-        response: { 202: deliverySchema, 409: problemSchema, ...errors },
+        response: { 202: deliverySchema, ...errors, 409: conflict },
       },
     }, async (req, reply) => {
       const endpoint = await requireEndpoint(database.db, req.params.id);
@@ -203,7 +227,7 @@ export async function registerWebhookRoutes(appBase: FastifyInstance, deps: Webh
         params: idParams,
         body: replayBody,
         ...secured,
-        response: { 202: z.object({ queued: z.number().int(), delivery_id: z.number().int().nullable() }), 409: problemSchema, ...errors },
+        response: { 202: replayResult, ...errors, 409: conflict },
       },
     }, async (req, reply) => {
       const endpoint = await requireEndpoint(database.db, req.params.id);
@@ -227,7 +251,7 @@ export async function registerWebhookRoutes(appBase: FastifyInstance, deps: Webh
         params: idParams,
         body: rotateBody,
         ...secured,
-        response: { 200: endpointWithSecretSchema, 409: problemSchema, ...errors },
+        response: { 200: endpointWithSecretSchema, ...errors, 409: conflict },
       },
     }, async (req) => {
       const rotated = await rotateSecret(database.db, req.params.id, { windowS: req.body?.previous_secret_valid_for_s });
@@ -241,7 +265,7 @@ export async function registerWebhookRoutes(appBase: FastifyInstance, deps: Webh
         description: "Finds the message's `message.created` event and queues it again to every enabled endpoint that subscribes to it, with the same webhook-id.",
         body: newMessageBody,
         ...secured,
-        response: { 202: z.object({ event_id: z.number().int(), queued: z.number().int(), endpoints: z.number().int() }), ...errors },
+        response: { 202: resendResult, ...errors },
       },
     }, async (req, reply) => {
       const r = await resendMessageEvent(database.db, { conversationId: req.body.conversation_id, messageId: req.body.message_id });

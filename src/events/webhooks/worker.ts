@@ -70,7 +70,7 @@ export interface WebhookWorker {
   /** stops claiming, waits for running attempts (bounded), gives back the leases it did not finish */
   stop(): Promise<void>;
   /** counters, for tests and /metrics */
-  stats(): { inFlight: number; attempts: number; succeeded: number; failed: number };
+  stats(): { inFlight: number; attempts: number; succeeded: number; failed: number; claimQueries: number; chained: number };
 }
 
 const quiet: WorkerLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -103,7 +103,7 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
   let retryAt = Infinity;
   /** local times at which retries this process scheduled fall due, ascending */
   const wakeTimes: number[] = [];
-  const counters = { attempts: 0, succeeded: 0, failed: 0 };
+  const counters = { attempts: 0, succeeded: 0, failed: 0, claimQueries: 0, chained: 0 };
 
   const claimOptions = (limit: number): ClaimOptions => ({ instanceId, leaseMs, perEndpoint, busy, exclude: [...running], limit });
 
@@ -165,6 +165,7 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
           saturated = true;
           break;
         }
+        counters.claimQueries++;
         const claimed = await claimDue(database.db, claimOptions(Math.min(free, claimBatch)));
         saturated = claimed.length >= Math.min(free, claimBatch);
         for (const d of claimed) startSlot(d);
@@ -264,6 +265,7 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
       finish,
       next: keepGoing ? { leaseMs, exclude: [...running] } : undefined,
     });
+    if (next) counters.chained++;
     opts.onAttempt?.(finish.status === 'succeeded' ? 'succeeded' : finish.status === 'dead' ? 'dead' : 'retry', result.durationMs);
     if (finish.status === 'pending') {
       log.debug({ delivery_id: d.id, endpoint_id: d.endpointId, attempt: attemptNo, status: result.statusCode, error: result.error, retry_in_ms: finish.delayMs }, 'webhook attempt failed; will retry');
