@@ -30,6 +30,7 @@ import { registerInboxRoutes } from './inbox/routes.ts';
 import { registerRealtime } from './events/realtime.ts';
 import { loftCalls, registerMetrics } from './metrics.ts';
 import { startEnrichment } from './enrichment/index.ts';
+import { registerWebhookRoutes } from './events/webhooks/index.ts';
 import { createLoftHttpClient, createSandboxCatalog, createSandboxLoftClient, registerLoftSandbox, showrooms } from './loft/index.ts';
 import type { LoftClient } from './loft/types.ts';
 import type { LanguageModel } from 'ai';
@@ -131,6 +132,41 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       components: {
         securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An inbox API key' } },
       },
+      // WebSocket routes are hidden by @fastify/websocket; they are documented here by hand.
+      paths: {
+        '/ws/inbox': {
+          get: {
+            tags: ['Events'],
+            summary: 'WebSocket: every event live; subscribe with a cursor to replay what you missed',
+            description: 'Upgrade to a WebSocket. Auth: `?token=<api key>` or `Authorization: Bearer <key>`. Server frames: `{"type":"event", id, event_type, conversation_id, data, occurred_at}`, `{"type":"new_message", conversation_id, message}`, `{"type":"ping"}`, `{"type":"reset", oldest_id}`, `{"type":"subscribed", after}`. Client frame: `{"type":"subscribe", "after": <id|null>, "conversation_id"?, "types"?}` (or connect with `?after=<id>`). A client that subscribes counts events from its `subscribed` acknowledgement on: from there every event after the cursor exactly once, in order. A fresh connection that does not subscribe within 250 ms gets every event from the moment it connected.',
+            security: [{ apiKey: [] }],
+            parameters: [
+              { name: 'token', in: 'query', required: false, schema: { type: 'string' }, description: 'API key (browsers cannot set headers on a WebSocket)' },
+              { name: 'after', in: 'query', required: false, schema: { type: 'integer', minimum: 0 }, description: 'resume after this event id' },
+            ],
+            responses: {
+              '101': { description: 'Switching protocols' },
+              '401': { description: 'Missing or invalid API key', content: { 'application/problem+json': { schema: { type: 'object' }, example: { type: 'https://woodstock.example/problems/unauthorized', title: 'Unauthorized', status: 401, detail: 'A valid API key is required: Authorization: Bearer <key>', code: 'unauthorized' } } } },
+            },
+          },
+        },
+        '/ws/chat': {
+          get: {
+            tags: ['Customer chat'],
+            summary: "WebSocket: human agents' replies for a session, live",
+            description: 'Frames: `{"type":"message", id, message}` for an agent reply (never internal notes), `{"type":"handoff", status}`, `{"type":"ping"}`.',
+            security: [],
+            parameters: [
+              { name: 'session_id', in: 'query', required: true, schema: { type: 'string' } },
+              { name: 'after', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
+            ],
+            responses: {
+              '101': { description: 'Switching protocols' },
+              '404': { description: 'No conversation for this session', content: { 'application/problem+json': { schema: { type: 'object' }, example: { type: 'https://woodstock.example/problems/session_not_found', title: 'Not Found', status: 404, detail: 'No conversation for this session', code: 'session_not_found' } } } },
+            },
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
     // named schemas (.meta({ id })) become components/schemas entries that routes $ref
@@ -182,6 +218,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const chosen = deps.model ?? chooseModel(config);
   await registerChatRoutes(app, { config, database, model: chosen.model, modelName: chosen.name, loft, catalog, showrooms, feed });
   await registerInboxRoutes(app, { config, database });
+  await registerWebhookRoutes(app, { config, database }); // also installs the outbox hook
   await registerRealtime(app, { config, database, feed, heartbeatMs: config.WS_HEARTBEAT_MS });
 
   if (deps.enrichment) {

@@ -9,6 +9,8 @@ import { enrichAll } from './enrichment/index.ts';
 import { createLogger } from './shared/logger.ts';
 import { claimEmbedded, releaseEmbedded } from './db/embedded-lock.ts';
 import { startWorkers } from './workers.ts';
+import { closeWebhookConnections, ensureEnvWebhook, installWebhookOutbox, startWebhookWorker } from './events/webhooks/index.ts';
+import { webhookAttempts } from './metrics.ts';
 
 async function main() {
   let config: Config;
@@ -27,6 +29,9 @@ async function main() {
   logger.info({ database: database.kind, dataDir: config.embedded ? config.DATA_DIR : undefined }, 'database opened');
   await runMigrations(database);
   const seeded = config.DEMO_DATA ? await ensureDemoData(database, logger) : false;
+  // Every event from here on gets a delivery row per matching endpoint, in its own transaction.
+  installWebhookOutbox({ retrySchedule: config.WEBHOOK_RETRY_SCHEDULE });
+  await ensureEnvWebhook(database, config, logger);
 
   const app = await buildApp({ config, database, logger, enrichment: true });
   await app.listen({ port: config.PORT, host: config.HOST });
@@ -38,6 +43,7 @@ async function main() {
       .catch((err) => logger.warn({ err: { message: (err as Error).message } }, 'demo enrichment failed'));
   }
   const workers = startWorkers({ database, config, logger });
+  const webhooks = await startWebhookWorker({ database, config, logger, onAttempt: (outcome) => webhookAttempts.inc({ outcome }) });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -53,6 +59,8 @@ async function main() {
       // Stop accepting and finish in-flight requests, then background work, then the database.
       await app.close();
       await workers.stop();
+      await webhooks.stop();
+      closeWebhookConnections();
       await database.close();
       if (config.embedded) releaseEmbedded(config.DATA_DIR);
       logger.info('stopped');

@@ -66,15 +66,17 @@ new Gauge({
 let backlogDatabase: Database | undefined;
 new Gauge({
   name: 'webhook_deliveries',
-  help: 'Webhook deliveries by status (pending = backlog, dead = gave up)',
+  help: 'Webhook deliveries by status (pending = backlog, in_flight = leased now, dead = gave up)',
   labelNames: ['status'] as const,
   registers: [registry],
   async collect() {
     const rows = backlogDatabase
-      ? await backlogDatabase.query<{ status: string; n: number }>(sql`SELECT status, count(*)::int AS n FROM webhook_deliveries WHERE status IN ('pending', 'delivering', 'dead') GROUP BY status`).catch(() => [])
+      ? await backlogDatabase.query<{ status: string; n: number }>(sql`
+          SELECT CASE WHEN status = 'pending' AND lease_until > now() THEN 'in_flight' ELSE status END AS status, count(*)::int AS n
+          FROM webhook_deliveries WHERE status IN ('pending', 'dead') GROUP BY 1`).catch(() => [])
       : [];
     this.reset();
-    for (const s of ['pending', 'delivering', 'dead']) this.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
+    for (const s of ['pending', 'in_flight', 'dead']) this.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
   },
 });
 

@@ -4,6 +4,124 @@
  */
 
 export interface paths {
+    "/ws/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * WebSocket: every event live; subscribe with a cursor to replay what you missed
+         * @description Upgrade to a WebSocket. Auth: `?token=<api key>` or `Authorization: Bearer <key>`. Server frames: `{"type":"event", id, event_type, conversation_id, data, occurred_at}`, `{"type":"new_message", conversation_id, message}`, `{"type":"ping"}`, `{"type":"reset", oldest_id}`, `{"type":"subscribed", after}`. Client frame: `{"type":"subscribe", "after": <id|null>, "conversation_id"?, "types"?}` (or connect with `?after=<id>`). A client that subscribes counts events from its `subscribed` acknowledgement on: from there every event after the cursor exactly once, in order. A fresh connection that does not subscribe within 250 ms gets every event from the moment it connected.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description API key (browsers cannot set headers on a WebSocket) */
+                    token?: string;
+                    /** @description resume after this event id */
+                    after?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Switching protocols */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Missing or invalid API key */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/unauthorized",
+                         *       "title": "Unauthorized",
+                         *       "status": 401,
+                         *       "detail": "A valid API key is required: Authorization: Bearer <key>",
+                         *       "code": "unauthorized"
+                         *     }
+                         */
+                        "application/problem+json": Record<string, never>;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ws/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * WebSocket: human agents' replies for a session, live
+         * @description Frames: `{"type":"message", id, message}` for an agent reply (never internal notes), `{"type":"handoff", status}`, `{"type":"ping"}`.
+         */
+        get: {
+            parameters: {
+                query: {
+                    session_id: string;
+                    after?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Switching protocols */
+                101: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No conversation for this session */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/session_not_found",
+                         *       "title": "Not Found",
+                         *       "status": 404,
+                         *       "detail": "No conversation for this session",
+                         *       "code": "session_not_found"
+                         *     }
+                         */
+                        "application/problem+json": Record<string, never>;
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -691,6 +809,1752 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook endpoints */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every webhook endpoint, oldest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": "6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10",
+                         *           "url": "https://inbox.example.com/hooks/woodstock",
+                         *           "description": "Inbox team",
+                         *           "event_types": [
+                         *             "message.created",
+                         *             "conversation.handoff_requested"
+                         *           ],
+                         *           "enabled": true,
+                         *           "disabled_reason": null,
+                         *           "source": "api",
+                         *           "previous_secret_expires_at": null,
+                         *           "created_at": "2026-11-25T14:03:07.000Z",
+                         *           "updated_at": "2026-11-25T14:03:07.000Z"
+                         *         }
+                         *       ]
+                         *     }
+                         */
+                        "application/json": {
+                            data: components["schemas"]["WebhookEndpoint"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/unauthorized",
+                         *       "title": "Unauthorized",
+                         *       "status": 401,
+                         *       "code": "unauthorized",
+                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/service_unavailable",
+                         *       "title": "Service Unavailable",
+                         *       "status": 503,
+                         *       "code": "service_unavailable",
+                         *       "detail": "The database is unreachable; try again shortly"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add an endpoint (its signing secret is shown only in this answer)
+         * @description Deliveries follow Standard Webhooks: headers `webhook-id` (the event id), `webhook-timestamp`, `webhook-signature`; body `{type, timestamp, data}`. Verify with the `standardwebhooks` library and the returned `secret`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description http(s) URL that receives POSTs; private and loopback addresses are refused unless WEBHOOK_ALLOW_PRIVATE=true */
+                        url: string;
+                        /** @description Omit or null: every event type */
+                        event_types?: ("message.created" | "conversation.created" | "conversation.updated" | "conversation.read" | "conversation.handoff_requested" | "conversation.enriched")[] | null;
+                        description?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                    };
+                };
+                /** @description Bad input (problem+json; `validation_failed`, or `invalid_webhook_url` for a URL that is not http(s), carries credentials, or points at a private address) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/invalid_webhook_url",
+                         *       "title": "Bad Request",
+                         *       "status": 400,
+                         *       "code": "invalid_webhook_url",
+                         *       "detail": "url: 127.0.0.1 resolves to 127.0.0.1, a loopback, private or link-local address; webhooks must reach a public address (the operator can set WEBHOOK_ALLOW_PRIVATE=true)"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/unauthorized",
+                         *       "title": "Unauthorized",
+                         *       "status": 401,
+                         *       "code": "unauthorized",
+                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found (problem+json; `webhook_not_found`, `delivery_not_found`, `message_not_found`, `event_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/webhook_not_found",
+                         *       "title": "Not Found",
+                         *       "status": 404,
+                         *       "code": "webhook_not_found",
+                         *       "detail": "Webhook endpoint 6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10 not found"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/service_unavailable",
+                         *       "title": "Service Unavailable",
+                         *       "status": 503,
+                         *       "code": "service_unavailable",
+                         *       "detail": "The database is unreachable; try again shortly"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One endpoint */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The webhook endpoint id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/validation_failed",
+                         *       "title": "Bad Request",
+                         *       "status": 400,
+                         *       "code": "validation_failed",
+                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/unauthorized",
+                         *       "title": "Unauthorized",
+                         *       "status": 401,
+                         *       "code": "unauthorized",
+                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found (problem+json; `webhook_not_found`, `delivery_not_found`, `message_not_found`, `event_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/webhook_not_found",
+                         *       "title": "Not Found",
+                         *       "status": 404,
+                         *       "code": "webhook_not_found",
+                         *       "detail": "Webhook endpoint 6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10 not found"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/service_unavailable",
+                         *       "title": "Service Unavailable",
+                         *       "status": 503,
+                         *       "code": "service_unavailable",
+                         *       "detail": "The database is unreachable; try again shortly"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove an endpoint and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The webhook endpoint id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/validation_failed",
+                         *       "title": "Bad Request",
+                         *       "status": 400,
+                         *       "code": "validation_failed",
+                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/unauthorized",
+                         *       "title": "Unauthorized",
+                         *       "status": 401,
+                         *       "code": "unauthorized",
+                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found (problem+json; `webhook_not_found`, `delivery_not_found`, `message_not_found`, `event_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/webhook_not_found",
+                         *       "title": "Not Found",
+                         *       "status": 404,
+                         *       "code": "webhook_not_found",
+                         *       "detail": "Webhook endpoint 6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10 not found"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Conflict (problem+json; `endpoint_disabled`, `endpoint_managed_by_env` for the WEBHOOK_URL endpoint, `event_expired` for an event past retention) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/endpoint_disabled",
+                         *       "title": "Conflict",
+                         *       "status": 409,
+                         *       "code": "endpoint_disabled",
+                         *       "detail": "The endpoint is disabled: enable it first"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/service_unavailable",
+                         *       "title": "Service Unavailable",
+                         *       "status": 503,
+                         *       "code": "service_unavailable",
+                         *       "detail": "The database is unreachable; try again shortly"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the URL, event types, description, or enable / disable */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The webhook endpoint id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        url?: string;
+                        event_types?: ("message.created" | "conversation.created" | "conversation.updated" | "conversation.read" | "conversation.handoff_requested" | "conversation.enriched")[] | null;
+                        description?: string | null;
+                        /** @description false cancels what is still pending (replay brings it back); true clears disabled_reason */
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpoint"];
+                    };
+                };
+                /** @description Bad input (problem+json; `validation_failed`, or `invalid_webhook_url` for a URL that is not http(s), carries credentials, or points at a private address) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/invalid_webhook_url",
+                         *       "title": "Bad Request",
+                         *       "status": 400,
+                         *       "code": "invalid_webhook_url",
+                         *       "detail": "url: 127.0.0.1 resolves to 127.0.0.1, a loopback, private or link-local address; webhooks must reach a public address (the operator can set WEBHOOK_ALLOW_PRIVATE=true)"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/unauthorized",
+                         *       "title": "Unauthorized",
+                         *       "status": 401,
+                         *       "code": "unauthorized",
+                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found (problem+json; `webhook_not_found`, `delivery_not_found`, `message_not_found`, `event_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/webhook_not_found",
+                         *       "title": "Not Found",
+                         *       "status": 404,
+                         *       "code": "webhook_not_found",
+                         *       "detail": "Webhook endpoint 6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10 not found"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Conflict (problem+json; `endpoint_disabled`, `endpoint_managed_by_env` for the WEBHOOK_URL endpoint, `event_expired` for an event past retention) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/endpoint_disabled",
+                         *       "title": "Conflict",
+                         *       "status": 409,
+                         *       "code": "endpoint_disabled",
+                         *       "detail": "The endpoint is disabled: enable it first"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/service_unavailable",
+                         *       "title": "Service Unavailable",
+                         *       "status": 503,
+                         *       "code": "service_unavailable",
+                         *       "detail": "The database is unreachable; try again shortly"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log, newest first, each delivery with its attempts
+         * @description Page with `before` = `next_before` of the previous page. Filter with `status` (e.g. `dead`) or `event_id`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only deliveries in this state */
+                    status?: "pending" | "succeeded" | "dead" | "cancelled";
+                    /** @description Only deliveries of this event (webhook-id) */
+                    event_id?: number;
+                    /** @description Page size (1–200) */
+                    limit?: number;
+                    /** @description The `next_before` of the previous page */
+                    before?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description The webhook endpoint id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deliveries, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "data": [
+                         *         {
+                         *           "id": 4812,
+                         *           "endpoint_id": "6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10",
+                         *           "event_id": 90211,
+                         *           "event_type": "message.created",
+                         *           "webhook_id": "90211",
+                         *           "origin": "event",
+                         *           "status": "succeeded",
+                         *           "attempt_count": 2,
+                         *           "next_attempt_at": null,
+                         *           "last_status_code": 200,
+                         *           "last_error": null,
+                         *           "created_at": "2026-11-25T14:03:07.120Z",
+                         *           "completed_at": "2026-11-25T14:03:12.411Z",
+                         *           "attempts": [
+                         *             {
+                         *               "attempt_no": 1,
+                         *               "started_at": "2026-11-25T14:03:07.125Z",
+                         *               "duration_ms": 31,
+                         *               "status_code": 503,
+                         *               "error": "HTTP 503",
+                         *               "response_excerpt": "upstream unavailable"
+                         *             },
+                         *             {
+                         *               "attempt_no": 2,
+                         *               "started_at": "2026-11-25T14:03:12.380Z",
+                         *               "duration_ms": 28,
+                         *               "status_code": 200,
+                         *               "error": null,
+                         *               "response_excerpt": "ok"
+                         *             }
+                         *           ]
+                         *         }
+                         *       ],
+                         *       "next_before": null
+                         *     }
+                         */
+                        "application/json": {
+                            data: components["schemas"]["WebhookDelivery"][];
+                            /** @description Pass as `before` for the next (older) page; null on the last page */
+                            next_before: number | null;
+                        };
+                    };
+                };
+                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/validation_failed",
+                         *       "title": "Bad Request",
+                         *       "status": 400,
+                         *       "code": "validation_failed",
+                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/unauthorized",
+                         *       "title": "Unauthorized",
+                         *       "status": 401,
+                         *       "code": "unauthorized",
+                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found (problem+json; `webhook_not_found`, `delivery_not_found`, `message_not_found`, `event_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/webhook_not_found",
+                         *       "title": "Not Found",
+                         *       "status": 404,
+                         *       "code": "webhook_not_found",
+                         *       "detail": "Webhook endpoint 6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10 not found"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/service_unavailable",
+                         *       "title": "Service Unavailable",
+                         *       "status": 503,
+                         *       "code": "service_unavailable",
+                         *       "detail": "The database is unreachable; try again shortly"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/deliveries/{delivery_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One delivery with its attempts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The webhook endpoint id (a UUID) */
+                    id: string;
+                    /** @description The delivery id */
+                    delivery_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookDelivery"];
+                    };
+                };
+                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/validation_failed",
+                         *       "title": "Bad Request",
+                         *       "status": 400,
+                         *       "code": "validation_failed",
+                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/unauthorized",
+                         *       "title": "Unauthorized",
+                         *       "status": 401,
+                         *       "code": "unauthorized",
+                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found (problem+json; `webhook_not_found`, `delivery_not_found`, `message_not_found`, `event_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/webhook_not_found",
+                         *       "title": "Not Found",
+                         *       "status": 404,
+                         *       "code": "webhook_not_found",
+                         *       "detail": "Webhook endpoint 6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10 not found"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/service_unavailable",
+                         *       "title": "Service Unavailable",
+                         *       "status": 503,
+                         *       "code": "service_unavailable",
+                         *       "detail": "The database is unreachable; try again shortly"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a synthetic webhook.test delivery through the same pipeline
+         * @description Sent even when the endpoint filters event types. Follow it in the delivery log.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The webhook endpoint id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookDelivery"];
+                    };
+                };
+                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/validation_failed",
+                         *       "title": "Bad Request",
+                         *       "status": 400,
+                         *       "code": "validation_failed",
+                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/unauthorized",
+                         *       "title": "Unauthorized",
+                         *       "status": 401,
+                         *       "code": "unauthorized",
+                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found (problem+json; `webhook_not_found`, `delivery_not_found`, `message_not_found`, `event_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/webhook_not_found",
+                         *       "title": "Not Found",
+                         *       "status": 404,
+                         *       "code": "webhook_not_found",
+                         *       "detail": "Webhook endpoint 6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10 not found"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Conflict (problem+json; `endpoint_disabled`, `endpoint_managed_by_env` for the WEBHOOK_URL endpoint, `event_expired` for an event past retention) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/endpoint_disabled",
+                         *       "title": "Conflict",
+                         *       "status": 409,
+                         *       "code": "endpoint_disabled",
+                         *       "detail": "The endpoint is disabled: enable it first"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/service_unavailable",
+                         *       "title": "Service Unavailable",
+                         *       "status": 503,
+                         *       "code": "service_unavailable",
+                         *       "detail": "The database is unreachable; try again shortly"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-send events since a time, or one delivery
+         * @description Re-sent deliveries keep their webhook-id (the event id), so receivers that dedupe on it stay correct. Events already waiting for this endpoint are not queued twice.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The webhook endpoint id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Re-send every retained event since this time that the endpoint subscribes to */
+                        since?: string;
+                        /** @description Re-send one delivery (e.g. a dead one) */
+                        delivery_id?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookReplayResult"];
+                    };
+                };
+                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/validation_failed",
+                         *       "title": "Bad Request",
+                         *       "status": 400,
+                         *       "code": "validation_failed",
+                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/unauthorized",
+                         *       "title": "Unauthorized",
+                         *       "status": 401,
+                         *       "code": "unauthorized",
+                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found (problem+json; `webhook_not_found`, `delivery_not_found`, `message_not_found`, `event_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/webhook_not_found",
+                         *       "title": "Not Found",
+                         *       "status": 404,
+                         *       "code": "webhook_not_found",
+                         *       "detail": "Webhook endpoint 6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10 not found"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Conflict (problem+json; `endpoint_disabled`, `endpoint_managed_by_env` for the WEBHOOK_URL endpoint, `event_expired` for an event past retention) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/endpoint_disabled",
+                         *       "title": "Conflict",
+                         *       "status": 409,
+                         *       "code": "endpoint_disabled",
+                         *       "detail": "The endpoint is disabled: enable it first"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/service_unavailable",
+                         *       "title": "Service Unavailable",
+                         *       "status": 503,
+                         *       "code": "service_unavailable",
+                         *       "detail": "The database is unreachable; try again shortly"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new signing secret (shown only in this answer); the old one keeps signing during the window
+         * @description During the window every delivery carries two `v1,` signatures in `webhook-signature`, one per secret, so receivers verify with either. The body is optional.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The webhook endpoint id (a UUID) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description How long the old secret keeps signing too (default 86400: 24 hours; 0: stop at once) */
+                        previous_secret_valid_for_s?: number;
+                    } | null;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEndpointWithSecret"];
+                    };
+                };
+                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/validation_failed",
+                         *       "title": "Bad Request",
+                         *       "status": 400,
+                         *       "code": "validation_failed",
+                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/unauthorized",
+                         *       "title": "Unauthorized",
+                         *       "status": 401,
+                         *       "code": "unauthorized",
+                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found (problem+json; `webhook_not_found`, `delivery_not_found`, `message_not_found`, `event_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/webhook_not_found",
+                         *       "title": "Not Found",
+                         *       "status": 404,
+                         *       "code": "webhook_not_found",
+                         *       "detail": "Webhook endpoint 6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10 not found"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Conflict (problem+json; `endpoint_disabled`, `endpoint_managed_by_env` for the WEBHOOK_URL endpoint, `event_expired` for an event past retention) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/endpoint_disabled",
+                         *       "title": "Conflict",
+                         *       "status": 409,
+                         *       "code": "endpoint_disabled",
+                         *       "detail": "The endpoint is disabled: enable it first"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/service_unavailable",
+                         *       "title": "Service Unavailable",
+                         *       "status": 503,
+                         *       "code": "service_unavailable",
+                         *       "detail": "The database is unreachable; try again shortly"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/inbox/new-message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The seed's path: re-send the notification of an existing message
+         * @description Finds the message's `message.created` event and queues it again to every enabled endpoint that subscribes to it, with the same webhook-id.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        conversation_id: string;
+                        /** Format: uuid */
+                        message_id: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The re-sent notification */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "event_id": 90211,
+                         *       "queued": 1,
+                         *       "endpoints": 1
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description The message.created event: the webhook-id of the re-sent deliveries */
+                            event_id: number;
+                            queued: number;
+                            /** @description Enabled endpoints that subscribe to message.created */
+                            endpoints: number;
+                        };
+                    };
+                };
+                /** @description Bad input (problem+json; code `validation_failed` or a more specific one) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/validation_failed",
+                         *       "title": "Bad Request",
+                         *       "status": 400,
+                         *       "code": "validation_failed",
+                         *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/unauthorized",
+                         *       "title": "Unauthorized",
+                         *       "status": 401,
+                         *       "code": "unauthorized",
+                         *       "detail": "A valid API key is required: Authorization: Bearer <key>"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Not found (problem+json; `webhook_not_found`, `delivery_not_found`, `message_not_found`, `event_not_found`) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/webhook_not_found",
+                         *       "title": "Not Found",
+                         *       "status": 404,
+                         *       "code": "webhook_not_found",
+                         *       "detail": "Webhook endpoint 6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10 not found"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description The database is unreachable (problem+json, code `service_unavailable`; retry after `Retry-After`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "type": "https://woodstock.example/problems/service_unavailable",
+                         *       "title": "Service Unavailable",
+                         *       "status": 503,
+                         *       "code": "service_unavailable",
+                         *       "detail": "The database is unreachable; try again shortly"
+                         *     }
+                         */
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail: string;
+                            code: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -844,6 +2708,164 @@ export interface components {
             created_at: string;
         };
         /**
+         * @description A webhook endpoint (its secret is never shown again after creation or rotation)
+         * @example {
+         *       "id": "6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10",
+         *       "url": "https://inbox.example.com/hooks/woodstock",
+         *       "description": "Inbox team",
+         *       "event_types": [
+         *         "message.created",
+         *         "conversation.handoff_requested"
+         *       ],
+         *       "enabled": true,
+         *       "disabled_reason": null,
+         *       "source": "api",
+         *       "previous_secret_expires_at": null,
+         *       "created_at": "2026-11-25T14:03:07.000Z",
+         *       "updated_at": "2026-11-25T14:03:07.000Z"
+         *     }
+         */
+        WebhookEndpointInput: {
+            id: string;
+            url: string;
+            description: string | null;
+            /** @description The event types sent to this endpoint; null: all of them */
+            event_types: string[] | null;
+            enabled: boolean;
+            /** @description Why it is disabled (through the API or the CLI, or after a 410 Gone answer) */
+            disabled_reason: string | null;
+            /**
+             * @description `env`: the operator's endpoint from WEBHOOK_URL
+             * @enum {string}
+             */
+            source: "api" | "env";
+            /** @description During a secret rotation: until when the previous secret also signs */
+            previous_secret_expires_at: string | null;
+            created_at: string;
+            updated_at: string;
+        };
+        /**
+         * @description A webhook endpoint with its signing secret, shown only when created or rotated
+         * @example {
+         *       "id": "6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10",
+         *       "url": "https://inbox.example.com/hooks/woodstock",
+         *       "description": "Inbox team",
+         *       "event_types": null,
+         *       "enabled": true,
+         *       "disabled_reason": null,
+         *       "source": "api",
+         *       "previous_secret_expires_at": null,
+         *       "created_at": "2026-11-25T14:03:07.000Z",
+         *       "updated_at": "2026-11-25T14:03:07.000Z",
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+         *     }
+         */
+        WebhookEndpointWithSecretInput: {
+            id: string;
+            url: string;
+            description: string | null;
+            /** @description The event types sent to this endpoint; null: all of them */
+            event_types: string[] | null;
+            enabled: boolean;
+            /** @description Why it is disabled (through the API or the CLI, or after a 410 Gone answer) */
+            disabled_reason: string | null;
+            /**
+             * @description `env`: the operator's endpoint from WEBHOOK_URL
+             * @enum {string}
+             */
+            source: "api" | "env";
+            /** @description During a secret rotation: until when the previous secret also signs */
+            previous_secret_expires_at: string | null;
+            created_at: string;
+            updated_at: string;
+            /** @description The Standard Webhooks signing secret (whsec_…). Shown only now: store it. */
+            secret: string;
+        };
+        /**
+         * @description One delivery of an event to an endpoint, with every attempt
+         * @example {
+         *       "id": 4812,
+         *       "endpoint_id": "6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10",
+         *       "event_id": 90211,
+         *       "event_type": "message.created",
+         *       "webhook_id": "90211",
+         *       "origin": "event",
+         *       "status": "succeeded",
+         *       "attempt_count": 2,
+         *       "next_attempt_at": null,
+         *       "last_status_code": 200,
+         *       "last_error": null,
+         *       "created_at": "2026-11-25T14:03:07.120Z",
+         *       "completed_at": "2026-11-25T14:03:12.411Z",
+         *       "attempts": [
+         *         {
+         *           "attempt_no": 1,
+         *           "started_at": "2026-11-25T14:03:07.125Z",
+         *           "duration_ms": 31,
+         *           "status_code": 503,
+         *           "error": "HTTP 503",
+         *           "response_excerpt": "upstream unavailable"
+         *         },
+         *         {
+         *           "attempt_no": 2,
+         *           "started_at": "2026-11-25T14:03:12.380Z",
+         *           "duration_ms": 28,
+         *           "status_code": 200,
+         *           "error": null,
+         *           "response_excerpt": "ok"
+         *         }
+         *       ]
+         *     }
+         */
+        WebhookDeliveryInput: {
+            id: number;
+            endpoint_id: string;
+            /** @description null for a test delivery */
+            event_id: number | null;
+            event_type: string | null;
+            /** @description The webhook-id header: the event id (test deliveries: test_…) */
+            webhook_id: string;
+            /**
+             * @description What queued it: the event itself, a replay, the seed's re-send path, or a test-fire
+             * @enum {string}
+             */
+            origin: "event" | "replay" | "resend" | "test";
+            /**
+             * @description `pending`: waiting for an attempt or a retry; `succeeded`: a 2xx answer; `dead`: every attempt failed (or 410); `cancelled`: the endpoint was disabled first. Dead and cancelled deliveries can be replayed.
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "dead" | "cancelled";
+            attempt_count: number;
+            /** @description While pending: when the next attempt is due */
+            next_attempt_at: string | null;
+            last_status_code: number | null;
+            last_error: string | null;
+            created_at: string;
+            completed_at: string | null;
+            attempts: {
+                attempt_no: number;
+                started_at: string;
+                duration_ms: number;
+                status_code: number | null;
+                error: string | null;
+                /** @description The first 500 characters of the answer */
+                response_excerpt: string | null;
+            }[];
+        };
+        /**
+         * @description What was queued
+         * @example {
+         *       "queued": 42,
+         *       "delivery_id": null
+         *     }
+         */
+        WebhookReplayResultInput: {
+            /** @description Deliveries queued (events already waiting for this endpoint are not queued twice) */
+            queued: number;
+            /** @description With `delivery_id`: the new (or already pending) delivery */
+            delivery_id: number | null;
+        };
+        /**
          * @description A conversation as the inbox sees it
          * @example {
          *       "conversation_id": "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
@@ -990,6 +3012,164 @@ export interface components {
             function_status: string | null;
             is_internal_note: boolean;
             created_at: string;
+        };
+        /**
+         * @description A webhook endpoint (its secret is never shown again after creation or rotation)
+         * @example {
+         *       "id": "6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10",
+         *       "url": "https://inbox.example.com/hooks/woodstock",
+         *       "description": "Inbox team",
+         *       "event_types": [
+         *         "message.created",
+         *         "conversation.handoff_requested"
+         *       ],
+         *       "enabled": true,
+         *       "disabled_reason": null,
+         *       "source": "api",
+         *       "previous_secret_expires_at": null,
+         *       "created_at": "2026-11-25T14:03:07.000Z",
+         *       "updated_at": "2026-11-25T14:03:07.000Z"
+         *     }
+         */
+        WebhookEndpoint: {
+            id: string;
+            url: string;
+            description: string | null;
+            /** @description The event types sent to this endpoint; null: all of them */
+            event_types: string[] | null;
+            enabled: boolean;
+            /** @description Why it is disabled (through the API or the CLI, or after a 410 Gone answer) */
+            disabled_reason: string | null;
+            /**
+             * @description `env`: the operator's endpoint from WEBHOOK_URL
+             * @enum {string}
+             */
+            source: "api" | "env";
+            /** @description During a secret rotation: until when the previous secret also signs */
+            previous_secret_expires_at: string | null;
+            created_at: string;
+            updated_at: string;
+        };
+        /**
+         * @description A webhook endpoint with its signing secret, shown only when created or rotated
+         * @example {
+         *       "id": "6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10",
+         *       "url": "https://inbox.example.com/hooks/woodstock",
+         *       "description": "Inbox team",
+         *       "event_types": null,
+         *       "enabled": true,
+         *       "disabled_reason": null,
+         *       "source": "api",
+         *       "previous_secret_expires_at": null,
+         *       "created_at": "2026-11-25T14:03:07.000Z",
+         *       "updated_at": "2026-11-25T14:03:07.000Z",
+         *       "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+         *     }
+         */
+        WebhookEndpointWithSecret: {
+            id: string;
+            url: string;
+            description: string | null;
+            /** @description The event types sent to this endpoint; null: all of them */
+            event_types: string[] | null;
+            enabled: boolean;
+            /** @description Why it is disabled (through the API or the CLI, or after a 410 Gone answer) */
+            disabled_reason: string | null;
+            /**
+             * @description `env`: the operator's endpoint from WEBHOOK_URL
+             * @enum {string}
+             */
+            source: "api" | "env";
+            /** @description During a secret rotation: until when the previous secret also signs */
+            previous_secret_expires_at: string | null;
+            created_at: string;
+            updated_at: string;
+            /** @description The Standard Webhooks signing secret (whsec_…). Shown only now: store it. */
+            secret: string;
+        };
+        /**
+         * @description One delivery of an event to an endpoint, with every attempt
+         * @example {
+         *       "id": 4812,
+         *       "endpoint_id": "6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10",
+         *       "event_id": 90211,
+         *       "event_type": "message.created",
+         *       "webhook_id": "90211",
+         *       "origin": "event",
+         *       "status": "succeeded",
+         *       "attempt_count": 2,
+         *       "next_attempt_at": null,
+         *       "last_status_code": 200,
+         *       "last_error": null,
+         *       "created_at": "2026-11-25T14:03:07.120Z",
+         *       "completed_at": "2026-11-25T14:03:12.411Z",
+         *       "attempts": [
+         *         {
+         *           "attempt_no": 1,
+         *           "started_at": "2026-11-25T14:03:07.125Z",
+         *           "duration_ms": 31,
+         *           "status_code": 503,
+         *           "error": "HTTP 503",
+         *           "response_excerpt": "upstream unavailable"
+         *         },
+         *         {
+         *           "attempt_no": 2,
+         *           "started_at": "2026-11-25T14:03:12.380Z",
+         *           "duration_ms": 28,
+         *           "status_code": 200,
+         *           "error": null,
+         *           "response_excerpt": "ok"
+         *         }
+         *       ]
+         *     }
+         */
+        WebhookDelivery: {
+            id: number;
+            endpoint_id: string;
+            /** @description null for a test delivery */
+            event_id: number | null;
+            event_type: string | null;
+            /** @description The webhook-id header: the event id (test deliveries: test_…) */
+            webhook_id: string;
+            /**
+             * @description What queued it: the event itself, a replay, the seed's re-send path, or a test-fire
+             * @enum {string}
+             */
+            origin: "event" | "replay" | "resend" | "test";
+            /**
+             * @description `pending`: waiting for an attempt or a retry; `succeeded`: a 2xx answer; `dead`: every attempt failed (or 410); `cancelled`: the endpoint was disabled first. Dead and cancelled deliveries can be replayed.
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "dead" | "cancelled";
+            attempt_count: number;
+            /** @description While pending: when the next attempt is due */
+            next_attempt_at: string | null;
+            last_status_code: number | null;
+            last_error: string | null;
+            created_at: string;
+            completed_at: string | null;
+            attempts: {
+                attempt_no: number;
+                started_at: string;
+                duration_ms: number;
+                status_code: number | null;
+                error: string | null;
+                /** @description The first 500 characters of the answer */
+                response_excerpt: string | null;
+            }[];
+        };
+        /**
+         * @description What was queued
+         * @example {
+         *       "queued": 42,
+         *       "delivery_id": null
+         *     }
+         */
+        WebhookReplayResult: {
+            /** @description Deliveries queued (events already waiting for this endpoint are not queued twice) */
+            queued: number;
+            /** @description With `delivery_id`: the new (or already pending) delivery */
+            delivery_id: number | null;
         };
     };
     responses: never;

@@ -114,6 +114,11 @@ describe(`OpenAPI document (${testDbKind})`, () => {
       if (!op.summary?.trim()) gaps.push(`${at}: no summary`);
       if (!op.tags?.length) gaps.push(`${at}: no tags`);
       for (const p of op.parameters ?? []) if (!p.schema) gaps.push(`${at}: parameter ${p.name} has no schema`);
+      // WebSocket upgrades answer 101 Switching Protocols: no JSON body to describe.
+      if (path.startsWith('/ws/')) {
+        if (!op.responses?.['101']) gaps.push(`${at}: WebSocket route without its 101 response`);
+        continue;
+      }
       for (const name of path.match(/\{(\w+)\}/g) ?? []) {
         if (!op.parameters?.some((p) => p.in === 'path' && `{${p.name}}` === name)) gaps.push(`${at}: path parameter ${name} undocumented`);
       }

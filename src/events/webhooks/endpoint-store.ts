@@ -10,6 +10,7 @@ import { EVENT_LOCK } from '../event-log.ts';
 import { generateSecret } from './signing.ts';
 
 export const DEFAULT_ROTATION_WINDOW_S = 24 * 3600;
+const ENV_ENDPOINT_LOCK = 72_410_003; // next to the migration (…001) and event (…002) locks
 
 export interface EndpointRow {
   id: string;
@@ -163,7 +164,7 @@ export async function ensureEnvWebhook(
 ): Promise<EndpointRow | null> {
   return database.db.transaction(async (tx) => {
     // Several instances may start at once: one ensures, the others then find it in step.
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(72410003)`);
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${ENV_ENDPOINT_LOCK})`);
     const [existing] = await rows<EndpointRow>(tx, sql`SELECT ${columns} FROM webhook_endpoints WHERE source = 'env' FOR UPDATE`);
     if (!config.WEBHOOK_URL) {
       if (existing?.enabled) {

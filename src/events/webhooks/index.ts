@@ -1,5 +1,6 @@
 // Webhooks: endpoints (API and CLI), the transactional outbox, the delivery worker.
-//   installWebhookOutbox()     queue deliveries in the same transaction as each event
+//   installWebhookOutbox()     queue deliveries in the same transaction as each event (every
+//                              process that writes events; registerWebhookRoutes and the CLI do it)
 //   registerWebhookRoutes()    /api/webhooks… and POST /webhook/inbox/new-message
 //   ensureEnvWebhook()         the WEBHOOK_URL / WEBHOOK_SECRET endpoint, at start
 //   startWebhookWorker()       lease, sign, send, retry; stop() on shutdown

@@ -247,7 +247,7 @@ export async function registerWebhookRoutes(appBase: FastifyInstance, deps: Webh
       schema: {
         tags,
         summary: 'A new signing secret (shown only in this answer); the old one keeps signing during the window',
-        description: 'During the window every delivery carries two `v1,` signatures in `webhook-signature`, one per secret, so receivers verify with either.',
+        description: 'During the window every delivery carries two `v1,` signatures in `webhook-signature`, one per secret, so receivers verify with either. The body is optional.',
         params: idParams,
         body: rotateBody,
         ...secured,
