@@ -94,6 +94,11 @@ const statusExpr = sql`coalesce(c.inbox_status, 'new')`;
 
 export interface ListedConversation extends ConversationRow {
   unread_count: number;
+  /** what enrichment learnt about the customer (from function results or LOFT), possibly only claimed */
+  ctx_customer_id: string | null;
+  ctx_name: string | null;
+  ctx_phone: string | null;
+  ctx_email: string | null;
   last_message_id: string | null;
   last_message_role: string | null;
   last_message_sender_type: string | null;
@@ -169,6 +174,8 @@ export async function listConversations(ex: Executor, opts: ListOptions): Promis
       c.message_count, c.customer_message_count, c.last_customer_message_at::text AS last_customer_message_at,
       c.waiting_since::text AS waiting_since, c.priority_manual, c.priority_reasons, c.sentiment_score, c.sentiment_label,
       c.topics, c.handoff, c.summary_text, c.enriched_at, c.updated_at,
+      c.customer_context->>'customer_id' AS ctx_customer_id, c.customer_context->>'name' AS ctx_name,
+      c.customer_context->>'phone' AS ctx_phone, c.customer_context->>'email' AS ctx_email,
       (${sortValue})::text AS sort_value, (${lastAt})::text AS sort_time,
       CASE WHEN c.last_customer_message_at IS NULL THEN 0
            WHEN c.last_read_at IS NULL THEN coalesce(c.customer_message_count, 0)

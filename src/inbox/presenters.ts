@@ -118,9 +118,12 @@ export function presentConversation(c: ConversationRow & Partial<ListedConversat
           created_at: toIso(c.last_message_created_at ?? null)!,
         }
       : null,
+    // A linked customer first; else what enrichment found in the conversation (claimed, not verified).
     customer: hasCustomer
       ? { customer_id: c.customer_id, name: c.customer_name, phone: c.customer_phone, email: c.customer_email, verified: c.customer_verified }
-      : null,
+      : c.ctx_customer_id || c.ctx_name || c.ctx_phone || c.ctx_email
+        ? { customer_id: c.ctx_customer_id ?? null, name: c.ctx_name ?? null, phone: c.ctx_phone ?? null, email: c.ctx_email ?? null, verified: false }
+        : null,
     sentiment: c.sentiment_label ? { score: Number(c.sentiment_score ?? 0), label: c.sentiment_label } : null,
     topics: Array.isArray(c.topics) ? c.topics : [],
     handled_by: c.handled_by === 'human' ? 'human' : 'bot',

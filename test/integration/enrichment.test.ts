@@ -168,6 +168,8 @@ describe(`enrichment (${testDbKind})`, () => {
     expect(conv.sentiment.label).toBe('negative');
     expect(atLeastHigh(conv.priority_level)).toBe(true);
     expect(conv.priority_reasons).toContain('Damaged item reported');
+    // the list shows who the customer is, marked as not verified
+    expect(conv.customer).toMatchObject({ customer_id: legacyCustomer.customer_id, name: `${legacyCustomer.first_name} ${legacyCustomer.last_name}`, verified: false });
 
     const s = (await api(`/api/conversations/${legacyId}/summary`)).body;
     const [{ n: activeOrders }] = await t.database.query<{ n: number }>(sql`
