@@ -11,8 +11,15 @@ const integration = (db: 'pglite' | 'postgres') => ({
   },
 });
 
+// CI asks for a JSON report per run (npm test runs the browser tests in a second run, after the
+// rest, so the 2-core machine is not running Chromium beside two databases' worth of tests).
+const reportDir = process.env.VITEST_REPORT_DIR;
+const runName = process.argv.includes('browser') ? 'browser' : 'main';
+
 export default defineConfig({
   test: {
+    reporters: reportDir ? ['default', 'json'] : ['default'],
+    outputFile: reportDir ? { json: `${reportDir}/${runName}.json` } : undefined,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two cores: PGlite instances are CPU-heavy, so keep the file-level parallelism modest.

@@ -195,8 +195,14 @@ window.addEventListener('hashchange', openFromHash);
 
 // ---------- conversation updates ----------
 
+// The newest version of each conversation applied so far: a refresh that was already in flight
+// when an action's answer arrived must not paint the older state back over it.
+const appliedVersion = new Map();
 function onConversation(conv, { flash = false } = {}) {
   if (!conv?.conversation_id) return;
+  const version = Date.parse(conv.updated_at ?? '') || 0;
+  if (version < (appliedVersion.get(conv.conversation_id) ?? 0)) return;
+  appliedVersion.set(conv.conversation_id, version);
   list.upsert(conv, { flash });
   thread.applyConversation(conv);
   context.applyConversation(conv);
