@@ -101,6 +101,8 @@ async function main() {
     }
     await sleep(1000);
     const rssWith = rss();
+    const [{ max: startMax }] = await database.query<{ max: string | null }>(sql`SELECT max(id) AS max FROM inbox_events`);
+    const startId = Number(startMax ?? 0);
 
     // Commit → WebSocket and commit → webhook: events written through the API, one at a time.
     const committedAt = new Map<number, number>();
@@ -115,7 +117,8 @@ async function main() {
     }
     await sleep(2000);
     const rows = await database.query<{ id: string; occurred_at: string }>(sql`SELECT id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS occurred_at FROM inbox_events ORDER BY id`);
-    for (const r of rows) committedAt.set(Number(r.id), Date.parse(r.occurred_at));
+    // only the events committed while the clients were connected
+    for (const r of rows) if (Number(r.id) > startId) committedAt.set(Number(r.id), Date.parse(r.occurred_at));
     const wsAll: number[] = [];
     const wsFanoutDone: number[] = [];
     const hook: number[] = [];
