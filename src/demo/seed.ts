@@ -6,6 +6,7 @@ import type { Database } from '../db/client.ts';
 import { bulkLoadIndexes } from '../db/migrate.ts';
 import { renderComponent } from '../components/index.ts';
 import type { ToolName } from '../chat/tools/types.ts';
+import type { MessageRow as StoredMessageRow } from '../conversations/conversation-store.ts';
 import { createRandom, type Random } from '../shared/random.ts';
 import { toDbTimestamp } from '../shared/time.ts';
 import { makeCustomer, makeOrders, type DemoCustomer, type DemoOrder } from './people.ts';
@@ -76,21 +77,8 @@ function distribute(rnd: Random, conversations: number, total: number): number[]
   return counts;
 }
 
-interface MessageRow {
-  message_id: string;
-  conversation_id: string;
-  message_role: string;
-  message_content: string;
-  executed_function_name: string | null;
-  function_input_parameters: unknown;
-  function_output_result: unknown;
-  function_execution_status: string | null;
-  message_created_at: string;
-  sender_type: string | null;
-  sender_name: string | null;
-  is_internal_note: boolean;
-  components: unknown;
-}
+/** A seeded message: the stored row without an idempotency key. */
+type MessageRow = Omit<StoredMessageRow, 'idempotency_key'>;
 
 export async function seedDemoData(database: Database, opts: SeedOptions): Promise<SeedResult> {
   const started = Date.now();

@@ -4,7 +4,8 @@
 import { products as allProducts } from './catalog-data.ts';
 import type { Catalog, Product, ProductCategory, ProductQuery } from './types.ts';
 
-const allCategories: ProductCategory[] = [
+/** Every category, in the order customers browse them (the sandbox's query schema uses it too). */
+export const productCategories = [
   'sofas',
   'sectionals',
   'recliners',
@@ -21,7 +22,8 @@ const allCategories: ProductCategory[] = [
   'rugs',
   'lamps',
   'outdoor',
-];
+] as const satisfies readonly ProductCategory[];
+const allCategories: ProductCategory[] = [...productCategories];
 
 export function isProductCategory(value: string): value is ProductCategory {
   return (allCategories as string[]).includes(value);

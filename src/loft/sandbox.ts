@@ -12,7 +12,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { schema, type Database } from '../db/index.ts';
 import { normalizeEmail, normalizePhone } from '../shared/phone.ts';
-import { createSandboxCatalog } from './catalog.ts';
+import { createSandboxCatalog, productCategories } from './catalog.ts';
 import { showrooms } from './showrooms.ts';
 import type { Catalog, LoftCustomerEntry, ProductCategory } from './types.ts';
 
@@ -51,24 +51,7 @@ const orderLineEntry = z.object({
 });
 const reply = <T extends z.ZodType>(entry: T) => z.object({ entry: z.array(entry) });
 
-const categoryIds = [
-  'sofas',
-  'sectionals',
-  'recliners',
-  'chairs',
-  'coffee_tables',
-  'tv_stands',
-  'beds',
-  'mattresses',
-  'dressers',
-  'nightstands',
-  'dining_tables',
-  'dining_chairs',
-  'desks',
-  'rugs',
-  'lamps',
-  'outdoor',
-] as const satisfies readonly ProductCategory[];
+const categoryIds = productCategories;
 
 const productSchema = z.object({
   sku: z.string(),
