@@ -51,6 +51,9 @@ const envSchema = z.object({
       return parts;
     }),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // Attempts in flight per endpoint per process. 1 keeps each endpoint's deliveries in event order
+  // and bounds re-deliveries after a crash to one; more trades both for throughput.
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   EVENT_RETENTION_DAYS: z.coerce.number().min(0.0001).max(3650).default(30),
   IDENTITY_SECRET: optionalString,
   WS_HEARTBEAT_MS: z.coerce.number().int().min(50).max(600_000).default(25_000),

@@ -43,7 +43,7 @@ async function main() {
       .catch((err) => logger.warn({ err: { message: (err as Error).message } }, 'demo enrichment failed'));
   }
   const workers = startWorkers({ database, config, logger });
-  const webhooks = await startWebhookWorker({ database, config, logger, onAttempt: (outcome) => webhookAttempts.inc({ outcome }) });
+  const webhooks = await startWebhookWorker({ database, config, logger, perEndpoint: config.WEBHOOK_CONCURRENCY, onAttempt: (outcome) => webhookAttempts.inc({ outcome }) });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
