@@ -14,7 +14,7 @@ const integration = (db: 'pglite' | 'postgres') => ({
 // CI asks for a JSON report per run (npm test runs the browser tests in a second run, after the
 // rest, so the 2-core machine is not running Chromium beside two databases' worth of tests).
 const reportDir = process.env.VITEST_REPORT_DIR;
-const runName = process.argv.includes('browser') ? 'browser' : 'main';
+const runName = process.argv.includes('browser') ? 'browser' : process.argv.includes('faults') ? 'faults' : 'main';
 
 export default defineConfig({
   test: {
@@ -29,6 +29,9 @@ export default defineConfig({
       integration('pglite'),
       integration('postgres'),
       { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], fileParallelism: false } },
+      // The fault suite runs alone, one file at a time, on the real PostgreSQL: it kills servers,
+      // restarts PostgreSQL itself and drops clients, which would break tests running beside it.
+      { extends: true, test: { name: 'faults', include: ['test/faults/**/*.test.ts'], fileParallelism: false, env: { TEST_DB: 'postgres' }, testTimeout: 600_000 } },
     ],
   },
 });

@@ -2,11 +2,13 @@
 // otherwise the embedded PGlite (real PostgreSQL compiled to WebAssembly) in DATA_DIR.
 // Both get the same Drizzle schema and the same SQL. Sessions run in UTC because the legacy
 // TIMESTAMP columns hold UTC wall-clock values without a zone.
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import * as schema from './schema.ts';
@@ -22,6 +24,15 @@ export interface Database {
   db: Db;
   /** Runs raw SQL and returns its rows (same shape on both engines). */
   query<T = Record<string, unknown>>(query: SQL, executor?: Executor): Promise<T[]>;
+  /**
+   * Runs a hot, fixed-shape query (outside any transaction) as a named prepared statement on
+   * PostgreSQL: parsed and planned once per connection instead of on every call (for the webhook
+   * worker's statements that is 0.35 ms instead of 1.3 ms). The name is a hash of the SQL text,
+   * so only use it for SQL whose text takes a handful of shapes (lists as array parameters, never
+   * spliced in): node-postgres keeps every name it prepared for the life of the connection.
+   * PGlite runs it as a plain query.
+   */
+  prepared<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   /** Runs a script of several statements without parameters (fixtures, maintenance). */
   exec(script: string): Promise<void>;
   /** true when a trivial query succeeds within the timeout */
@@ -60,6 +71,8 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
   // An idle client losing its server (PostgreSQL restarted) must not crash the process.
   pool.on('error', () => {});
   const db = drizzlePg({ client: pool, schema });
+  const dialect = new PgDialect();
+  const statementNames = new Map<string, string>();
   let listener: pg.Client | undefined;
   let listenerReady: Promise<pg.Client> | undefined;
   const handlers = new Map<string, Set<(p: string) => void>>();
@@ -108,6 +121,16 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
     async query<T>(query: SQL, executor?: Executor) {
       return rows<T>(executor ?? db, query);
     },
+    async prepared<T>(query: SQL) {
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      let name = statementNames.get(text);
+      if (!name) {
+        name = `p_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+        statementNames.set(text, name);
+      }
+      const result = await pool.query({ name, text, values: params as unknown[] });
+      return result.rows as T[];
+    },
     async exec(script) {
       await pool.query(script);
     },
@@ -155,6 +178,9 @@ async function openPglite(dataDir?: string): Promise<Database> {
     pglite: client,
     async query<T>(query: SQL, executor?: Executor) {
       return rows<T>(executor ?? db, query);
+    },
+    async prepared<T>(query: SQL) {
+      return rows<T>(db, query);
     },
     async exec(script) {
       await client.exec(script);

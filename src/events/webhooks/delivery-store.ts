@@ -6,7 +6,7 @@
 // Replays and re-sends add a new pending row for the same event (same webhook-id).
 import { sql, type SQL } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
-import { rows, type Executor } from '../../db/client.ts';
+import { rows, type Database, type Executor } from '../../db/client.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { StoredEvent } from '../event-log.ts';
 import type { EndpointRow } from './endpoint-store.ts';
@@ -136,8 +136,9 @@ const withAsyncCommit = sql.raw(`(SELECT v FROM async_commit) = 'off'`);
 
 const due = sql.raw(`d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until <= now())`);
 
+// One array parameter, not a spliced list: the statement keeps one text (it is prepared once).
 function excluding(ids: number[]): SQL {
-  return ids.length > 0 ? sql`AND d.id NOT IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})` : sql``;
+  return sql`AND d.id <> ALL(${`{${ids.map((id) => Math.trunc(id)).join(',')}}`}::bigint[])`;
 }
 
 /** The lease itself and what an attempt needs, for the rows in CTE `picked` (id, event_id, endpoint_id). */
@@ -156,11 +157,10 @@ function leasePicked(o: { instanceId: string; leaseMs: number }): SQL {
  * taken round-robin (the first row of each endpoint, then the second, …) up to `limit`.
  * SKIP LOCKED lets many instances claim at once without waiting on each other.
  */
-export async function claimDue(ex: Executor, o: ClaimOptions): Promise<ClaimedDelivery[]> {
+export async function claimDue(database: Pick<Database, 'prepared'>, o: ClaimOptions): Promise<ClaimedDelivery[]> {
   const busy = JSON.stringify(Object.fromEntries(o.busy));
   const claimedAt = Date.now();
-  const r = await rows<ClaimRow>(
-    ex,
+  const r = await database.prepared<ClaimRow>(
     sql`WITH ${asyncCommit},
         ep AS (
           SELECT w.id, greatest(0, ${o.perEndpoint}::int - coalesce((${busy}::jsonb ->> w.id::text)::int, 0)) AS free
@@ -206,7 +206,7 @@ export type Finish =
  * statement also leases the endpoint's next due delivery: one round trip per delivery.
  */
 export async function finishAttempt(
-  ex: Executor,
+  database: Pick<Database, 'prepared'>,
   o: { delivery: ClaimedDelivery; instanceId: string; attempt: AttemptRecord; finish: Finish; next?: { leaseMs: number; exclude: number[] } },
 ): Promise<ClaimedDelivery | null> {
   const d = o.delivery;
@@ -231,12 +231,11 @@ export async function finishAttempt(
       RETURNING id
     )`;
   if (!o.next) {
-    await ex.execute(sql`WITH ${record} SELECT count(*) FROM finished`);
+    await database.prepared(sql`WITH ${record} SELECT count(*) FROM finished`);
     return null;
   }
   const claimedAt = Date.now();
-  const r = await rows<ClaimRow>(
-    ex,
+  const r = await database.prepared<ClaimRow>(
     sql`WITH ${record},
         picked AS (
           SELECT d.id, d.event_id, d.endpoint_id FROM webhook_deliveries d

@@ -166,7 +166,7 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
           break;
         }
         counters.claimQueries++;
-        const claimed = await claimDue(database.db, claimOptions(Math.min(free, claimBatch)));
+        const claimed = await claimDue(database, claimOptions(Math.min(free, claimBatch)));
         saturated = claimed.length >= Math.min(free, claimBatch);
         for (const d of claimed) startSlot(d);
         more = saturated; // a full batch: more may be due right now
@@ -258,7 +258,7 @@ export async function startWebhookWorker(opts: WebhookWorkerOptions): Promise<We
       finish = next.kind === 'dead' ? { status: 'dead' } : { status: 'pending', delayMs: next.delayMs };
     }
     const keepGoing = !stopping && !gone && !saturated;
-    const next = await finishAttempt(database.db, {
+    const next = await finishAttempt(database, {
       delivery: d,
       instanceId,
       attempt: { attemptNo, startedAt, durationMs: result.durationMs, statusCode: result.statusCode, error: result.error, responseExcerpt: result.responseExcerpt },
