@@ -10,7 +10,7 @@ import { createLogger } from './shared/logger.ts';
 import { claimEmbedded, releaseEmbedded } from './db/embedded-lock.ts';
 import { startWorkers } from './workers.ts';
 import { closeWebhookConnections, ensureEnvWebhook, installWebhookOutbox, startWebhookWorker } from './events/webhooks/index.ts';
-import { webhookAttempts } from './metrics.ts';
+import { webhookAttemptDuration, webhookAttempts } from './metrics.ts';
 
 async function main() {
   let config: Config;
@@ -43,7 +43,10 @@ async function main() {
       .catch((err) => logger.warn({ err: { message: (err as Error).message } }, 'demo enrichment failed'));
   }
   const workers = startWorkers({ database, config, logger });
-  const webhooks = await startWebhookWorker({ database, config, logger, perEndpoint: config.WEBHOOK_CONCURRENCY, onAttempt: (outcome) => webhookAttempts.inc({ outcome }) });
+  const webhooks = await startWebhookWorker({ database, config, logger, perEndpoint: config.WEBHOOK_CONCURRENCY, onAttempt: (outcome, ms) => {
+    webhookAttempts.inc({ outcome });
+    webhookAttemptDuration.observe({ outcome }, ms / 1000);
+  } });
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -62,6 +62,13 @@ new Gauge({
   },
 });
 
+export const webhookAttemptDuration = new Histogram({
+  name: 'webhook_attempt_duration_seconds',
+  help: 'Webhook attempt latency (the receiver answering) by outcome',
+  labelNames: ['outcome'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+});
 // The backlog is read from the database at scrape time (any instance sees the shared outbox).
 let backlogDatabase: Database | undefined;
 new Gauge({
@@ -77,6 +84,21 @@ new Gauge({
       : [];
     this.reset();
     for (const s of ['pending', 'in_flight', 'dead']) this.set({ status: s }, rows.find((r) => r.status === s)?.n ?? 0);
+  },
+});
+// How late the oldest due delivery is: the number to alert on (a backlog that is not draining),
+// where the pending count alone also rises during a healthy burst.
+new Gauge({
+  name: 'webhook_oldest_due_seconds',
+  help: 'Seconds since the oldest pending webhook delivery fell due (0 when none is overdue)',
+  registers: [registry],
+  async collect() {
+    const [r] = backlogDatabase
+      ? await backlogDatabase.query<{ s: number | string | null }>(sql`
+          SELECT extract(epoch FROM now() - min(next_attempt_at)) AS s FROM webhook_deliveries
+          WHERE status = 'pending' AND next_attempt_at <= now()`).catch(() => [])
+      : [];
+    this.set(Math.max(0, Number(r?.s ?? 0)));
   },
 });
 

@@ -126,8 +126,13 @@ export class EventFeed {
         replaying = false;
         for (const e of buffer.splice(0)) deliver(e);
       } catch (err) {
-        replaying = false;
-        if (!closed) opts.onError?.(err);
+        // The backlog has a gap now: this subscription must never go live past it. It ends here,
+        // and the subscriber retries from its last event (or closes).
+        const wasClosed = closed;
+        closed = true;
+        this.listeners.delete(live);
+        buffer.length = 0;
+        if (!wasClosed) opts.onError?.(err);
       }
     };
     void replay();

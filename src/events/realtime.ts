@@ -101,16 +101,26 @@ export async function registerRealtime(app: FastifyInstance, deps: RealtimeDeps)
       }
     };
 
+    // Subscriptions can overlap: each one awaits the retention check before it starts, and a
+    // subscribe frame may arrive while the automatic subscription (or an earlier frame) is still
+    // in that await. Only the latest call may start its subscription; an older one that finishes
+    // its await later gives up. Without this, both started and the first was never closed: the
+    // client got every event twice, interleaved (seen with a subscribe frame arriving just as the
+    // 250 ms automatic subscription began).
+    let latest = 0;
     const subscribe = async (after: number | null, conversationId?: string, types?: string[], automatic = false) => {
+      const mine = ++latest;
       sub?.close();
+      sub = undefined;
       if (after !== null && after > 0) {
         const floor = await retentionFloor(database.db);
+        if (closed || mine !== latest) return;
         if (after < floor) {
           send(socket, { type: 'reset', oldest_id: floor + 1, detail: 'the cursor is older than the retained history: refetch, then subscribe again' });
           return;
         }
       }
-      if (closed) return;
+      if (closed || mine !== latest) return;
       sub = feed.subscribe({
         after,
         filter: (e) => (!conversationId || e.conversation_id === conversationId) && (!types || types.includes(e.type)),

@@ -54,6 +54,9 @@ describe(`operations (${testDbKind})`, () => {
     expect(text).toContain('websocket_clients{channel="inbox"}');
     expect(text).toContain('webhook_deliveries{status="pending"}');
     expect(text).toContain('loft_call_duration_seconds');
+    expect(text).toContain('llm_turn_duration_seconds');
+    expect(text).toMatch(/^webhook_oldest_due_seconds 0$/m);
+    expect(text).toContain('webhook_attempt_duration_seconds');
   });
 
   it('unknown routes and malformed bodies are problem+json 4xx', async () => {
