@@ -227,6 +227,10 @@ export async function insertMessage(tx: Executor, m: NewMessage): Promise<{ mess
         RETURNING ${messageColumns}`,
   );
   const msg = message!;
+  // The message's words, for search by conversation (migrations/0002_conversation_terms.sql).
+  await tx.execute(sql`INSERT INTO conversation_terms (term, conversation_id)
+    SELECT DISTINCT w.lexeme, ${m.conversationId}::uuid FROM unnest(to_tsvector('simple', ${m.content})) w
+    ON CONFLICT DO NOTHING`);
   const isCustomer = m.role === 'user';
   const isReply = !isCustomer && !m.isInternalNote && m.role === 'assistant';
   const wakes = isCustomer && (before.inbox_status === 'snoozed' || before.inbox_status === 'resolved');
@@ -309,17 +313,19 @@ export async function listMessages(
 ): Promise<MessageRow[]> {
   const internal = opts.includeInternal === false ? sql`AND NOT is_internal_note` : sql``;
   if (opts.after) {
-    return rows<MessageRow>(ex, sql`SELECT ${messageColumns} FROM chatbot_messages
+    // ORDER BY names the table's columns (m.): the bare names would be the ::text output
+    // aliases, which no index serves (every message of the conversation read, then sorted).
+    return rows<MessageRow>(ex, sql`SELECT ${messageColumns} FROM chatbot_messages m
       WHERE conversation_id = ${conversationId} ${internal}
         AND (message_created_at, message_id) > (${opts.after.message_created_at}::timestamp, ${opts.after.message_id}::uuid)
-      ORDER BY message_created_at, message_id LIMIT ${opts.limit}`);
+      ORDER BY m.message_created_at, m.message_id LIMIT ${opts.limit}`);
   }
   const beforeCond = opts.before
     ? sql`AND (message_created_at, message_id) < (${opts.before.message_created_at}::timestamp, ${opts.before.message_id}::uuid)`
     : sql``;
-  const latest = await rows<MessageRow>(ex, sql`SELECT ${messageColumns} FROM chatbot_messages
+  const latest = await rows<MessageRow>(ex, sql`SELECT ${messageColumns} FROM chatbot_messages m
       WHERE conversation_id = ${conversationId} ${internal} ${beforeCond}
-      ORDER BY message_created_at DESC, message_id DESC LIMIT ${opts.limit}`);
+      ORDER BY m.message_created_at DESC, m.message_id DESC LIMIT ${opts.limit}`);
   return latest.reverse();
 }
 

@@ -14,6 +14,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   real,
   text,
   timestamp,
@@ -167,6 +168,17 @@ export const apiKeys = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'string' }),
   },
   (t) => [uniqueIndex('idx_api_keys_hash').on(t.keyHash)],
+);
+
+// Each word of a conversation's messages, once per conversation: what `q=` looks plain words up
+// in (see migrations/0002_conversation_terms.sql).
+export const conversationTerms = pgTable(
+  'conversation_terms',
+  {
+    term: text('term').notNull(),
+    conversationId: uuid('conversation_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.term, t.conversationId] })],
 );
 
 // The event log: the id is the cursor. Writers take a transaction-scoped advisory lock

@@ -253,6 +253,17 @@ describe(`inbox API (${testDbKind})`, () => {
     expect(word.map((c) => c.conversation_id).sort()).toEqual(truth.map((r) => r.id).sort());
     const phrase = await walkAll(`active_only=false&q=${encodeURIComponent('"una mancha enorme"')}`);
     expect(phrase.map((c) => c.conversation_id)).toEqual([ids[0]]);
+    // Plain words: a conversation matches when its messages hold every word, in one message or
+    // across several (here the agent's later reply holds the second word).
+    await withEvents(t.database, async (tx) => {
+      const r = await insertMessage(tx, { conversationId: ids[0]!, role: 'assistant', senderType: 'business_rep', content: 'Te enviamos un reemplazo zafiro mañana' });
+      return { result: r, events: r.events };
+    });
+    const across = await walkAll(`active_only=false&q=${encodeURIComponent('Mancha ZAFIRO')}`);
+    expect(across.map((c) => c.conversation_id)).toEqual([ids[0]]);
+    expect(await walkAll(`active_only=false&q=${encodeURIComponent('mancha zafiroazul')}`)).toEqual([]);
+    const excluded = await walkAll(`active_only=false&q=${encodeURIComponent('mancha -zafiro')}`);
+    expect(excluded.map((c) => c.conversation_id)).toContain(ids[0]); // the first message alone matches
     const [c] = await t.database.query<{ id: string; name: string }>(sql`SELECT conversation_id::text AS id, customer_name AS name FROM chatbot_conversations WHERE customer_name IS NOT NULL LIMIT 1`);
     const byName = await walkAll(`active_only=false&q=${encodeURIComponent(c!.name)}`);
     expect(byName.map((x) => x.conversation_id)).toContain(c!.id);

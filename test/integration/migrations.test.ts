@@ -136,8 +136,17 @@ describe(`adopting the production tables (${testDbKind})`, () => {
     expect(contents).toContain('  trailing spaces and\r\nCRLF\ttabs  ');
   });
 
+  it('adopted messages are searchable by conversation: their words are in conversation_terms', async () => {
+    const missing = await t.database.query<{ n: number }>(sql`
+      SELECT count(*)::int AS n FROM chatbot_messages m CROSS JOIN LATERAL unnest(to_tsvector('simple', m.message_content)) w
+      WHERE NOT EXISTS (SELECT 1 FROM conversation_terms ct WHERE ct.term = w.lexeme AND ct.conversation_id = m.conversation_id)`);
+    expect(missing[0]!.n).toBe(0);
+    const [{ n }] = await t.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM conversation_terms`);
+    expect(n).toBeGreaterThan(10);
+  });
+
   it('the Drizzle schema and the migrated tables have the same columns', async () => {
-    for (const table of [schema.conversations, schema.messages, schema.loftCustomers, schema.loftOrders, schema.loftOrderLines, schema.agents, schema.apiKeys, schema.events, schema.webhookEndpoints, schema.webhookDeliveries, schema.webhookAttempts]) {
+    for (const table of [schema.conversations, schema.messages, schema.loftCustomers, schema.loftOrders, schema.loftOrderLines, schema.agents, schema.apiKeys, schema.events, schema.webhookEndpoints, schema.webhookDeliveries, schema.webhookAttempts, schema.conversationTerms]) {
       const cfg = getTableConfig(table);
       const cols = await t.database.query<{ column_name: string }>(sql`SELECT column_name FROM information_schema.columns WHERE table_name = ${cfg.name} AND table_schema = 'public'`);
       expect(cols.map((c) => c.column_name).sort(), cfg.name).toEqual(cfg.columns.map((c) => c.name).sort());
