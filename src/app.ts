@@ -1,7 +1,7 @@
 // buildApp(deps): the whole HTTP surface as one Fastify instance. main.ts listens on it; tests
 // build the same thing and call it with inject() or a real socket.
-import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { randomBytes, randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
@@ -29,6 +29,7 @@ import { EventFeed } from './events/feed.ts';
 import { registerInboxRoutes } from './inbox/routes.ts';
 import { registerRealtime } from './events/realtime.ts';
 import { loftCalls, registerMetrics } from './metrics.ts';
+import { authenticateApiKey } from './auth/index.ts';
 import { startEnrichment } from './enrichment/index.ts';
 import { registerWebhookRoutes } from './events/webhooks/index.ts';
 import { createLoftHttpClient, createSandboxCatalog, createSandboxLoftClient, registerLoftSandbox, showrooms } from './loft/index.ts';
@@ -60,6 +61,29 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Errors Fastify raises before any route runs (a malformed percent-encoding in the path, a
+    // path parameter over maxParamLength) are client mistakes too: problem+json like the rest,
+    // not Fastify's own JSON shape.
+    frameworkErrors: (error, _req, reply) => {
+      const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : error.code === 'FST_ERR_BAD_URL' ? 400 : (error.statusCode ?? 500);
+      const code = status === 414 ? 'uri_too_long' : status === 400 ? 'bad_url' : 'internal_error';
+      const detail = status === 414 ? 'A path segment is too long' : status === 400 ? 'The URL is not valid (malformed percent-encoding)' : 'Internal error';
+      (reply as FastifyReply).code(status).type('application/problem+json').send(JSON.stringify(problem(status, code, detail)));
+    },
+    // Errors Node's HTTP parser raises (headers or URL over 16 KiB, a malformed request line)
+    // never reach a route: answer them in problem+json on the raw socket, then close it, as
+    // Fastify's default handler does with its own JSON.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const p = err.code === 'HPE_HEADER_OVERFLOW' ? problem(431, 'headers_too_large', 'The request line and headers exceed 16 KiB')
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? problem(408, 'request_timeout', 'The request took too long to arrive')
+        : problem(400, 'bad_request', 'The request is not valid HTTP');
+      const body = JSON.stringify(p);
+      if (socket.writable) {
+        socket.write(`HTTP/1.1 ${p.status} ${p.title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      }
+      socket.destroy(err);
+    },
   });
 
   // An empty JSON body (e.g. POST .../mark-read with a JSON content type) is "no body", not an
@@ -71,12 +95,34 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (text.trim() === '') return done(null, undefined);
     jsonParser(req, text, done);
   });
+  // PostgreSQL text cannot hold U+0000, so a NUL character anywhere in the input is refused
+  // (400 validation_failed naming the field) before validation, instead of failing as a 500 when
+  // it reaches the database. Authentication still comes first.
+  app.addHook('preValidation', async (req) => {
+    rejectNul(req.params, 'params');
+    rejectNul(req.query, 'querystring');
+    rejectNul(req.body, 'body');
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('deps', deps);
 
-  app.addHook('onSend', async (req, reply) => {
+  app.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', req.id);
+    // Every error is problem+json, including those answered without a body by a plugin: a plain
+    // GET (no Upgrade) to a WebSocket route gets @fastify/websocket's bare 404, which becomes a
+    // 426 saying how to connect.
+    if (reply.statusCode >= 400 && (payload === undefined || payload === null || payload === '')) {
+      const route = req.routeOptions.url;
+      if (reply.statusCode === 404 && route && webSocketRoutes.has(route) && !req.headers.upgrade) {
+        reply.code(426).header('upgrade', 'websocket');
+        reply.type('application/problem+json');
+        return JSON.stringify(problem(426, 'websocket_required', `${route} is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)`));
+      }
+      reply.type('application/problem+json');
+      return JSON.stringify(problem(reply.statusCode, codeFor(reply.statusCode), `${req.method} ${req.url.split('?')[0]} failed with status ${reply.statusCode}`));
+    }
+    return payload;
   });
 
   app.setErrorHandler((error: FastifyError, req, reply) => {
@@ -98,13 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const code =
-        status === 413 ? 'payload_too_large'
-        : status === 415 ? 'unsupported_media_type'
-        : status === 429 ? 'rate_limited'
-        : status === 404 ? 'not_found'
-        : 'bad_request';
-      return reply.status(status).type('application/problem+json').send(problem(status, code, error.message));
+      return reply.status(status).type('application/problem+json').send(problem(status, codeFor(status), error.message));
     }
     if (isDatabaseUnavailable(error)) {
       req.log.warn({ err: { message: error.message } }, 'database unavailable');
@@ -209,17 +249,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   } });
 
   // LOFT: the retailer's API when configured, else the built-in sandbox through the same HTTP client.
-  await registerLoftSandbox(app, { database });
+  const sandboxToken = randomBytes(24).toString('base64url');
+  await registerLoftSandbox(app, {
+    database,
+    accessToken: sandboxToken,
+    isStaffKey: async (key) => !!(await authenticateApiKey(database.db, key, config.INBOX_API_KEY)),
+  });
   const onCall = (i: { call: string; ms: number; outcome: string }) => loftCalls.observe({ call: i.call, outcome: i.outcome }, i.ms / 1000);
   const loft = deps.loft ?? (config.LOFT_BASE_URL
     ? createLoftHttpClient({ baseUrl: config.LOFT_BASE_URL, timeoutMs: config.LOFT_TIMEOUT_MS, logger: app.log, onCall })
-    : createSandboxLoftClient(app, { timeoutMs: config.LOFT_TIMEOUT_MS, logger: app.log, onCall }));
+    : createSandboxLoftClient(app, { timeoutMs: config.LOFT_TIMEOUT_MS, logger: app.log, onCall, accessToken: sandboxToken }));
+  app.decorate('loft', loft);
   const catalog = createSandboxCatalog();
   const chosen = deps.model ?? chooseModel(config);
   await registerChatRoutes(app, { config, database, model: chosen.model, modelName: chosen.name, loft, catalog, showrooms, feed });
   await registerInboxRoutes(app, { config, database });
   await registerWebhookRoutes(app, { config, database }); // also installs the outbox hook
-  await registerRealtime(app, { config, database, feed, heartbeatMs: config.WS_HEARTBEAT_MS });
+  await registerRealtime(app, { config, database, feed, heartbeatMs: config.WS_HEARTBEAT_MS, loft });
 
   if (deps.enrichment) {
     const enrichment = startEnrichment({ database, feed, loft, config, logger: app.log });
@@ -227,6 +273,43 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     app.addHook('onClose', async () => enrichment.stop());
   }
   return app;
+}
+
+/** The problem code of a 4xx raised by Fastify or a plugin (ours carry their own). */
+function codeFor(status: number): string {
+  return status === 413 ? 'payload_too_large'
+    : status === 415 ? 'unsupported_media_type'
+    : status === 429 ? 'rate_limited'
+    : status === 404 ? 'not_found'
+    : 'bad_request';
+}
+
+/** The WebSocket routes (they answer a plain GET without a body; see the onSend hook). */
+const webSocketRoutes = new Set(['/ws/inbox', '/ws/chat']);
+
+/**
+ * Throws 400 validation_failed when a string (or an object key) in a parsed request part holds
+ * U+0000. Iterative: a body may nest deeper than the call stack allows.
+ */
+function rejectNul(value: unknown, location: string): void {
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) throw nulError(location, path);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        const child = path ? `${path}.${k}` : k;
+        if (k.includes('\u0000')) throw nulError(location, child);
+        stack.push([x, child]);
+      }
+    }
+  }
+}
+
+function nulError(location: string, path: string): AppError {
+  const message = 'must not contain the NUL character (U+0000)';
+  return new AppError('validation_failed', `${location}${path ? `.${path}` : ''}: ${message}`, 400, { issues: [{ location, path, message }] });
 }
 
 /** Connection-level failures (server down, restarting, refused): 503, never a 500. */
@@ -244,6 +327,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
     feed: EventFeed;
+    /** the LOFT client the app uses (the retailer's API, or the built-in sandbox) */
+    loft: LoftClient;
     enrichment?: ReturnType<typeof startEnrichment>;
   }
 }

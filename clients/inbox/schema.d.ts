@@ -572,7 +572,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A session or user identifier: its conversation and latest messages (creates nothing) */
+        /**
+         * A session or user identifier: its conversation and latest messages (creates nothing)
+         * @description Public. A conversation holding personal data (a verified customer's, or customer records staff looked up in it) is shown in full only with `Authorization: Bearer <identity token>` of that customer or a staff API key; to anyone else its messages come back with their content withheld (`personal_data_withheld: true`). An invalid credential is a 401.
+         */
         get: operations["getSession"];
         put?: never;
         post?: never;
@@ -591,7 +594,7 @@ export interface paths {
         };
         /**
          * Server-sent events: human agents' replies and handoff status for a session, live
-         * @description Resume with the `Last-Event-ID` header (or `?after=<event id>`): what was missed is replayed first. Heartbeat comments every 15 s.
+         * @description Resume with the `Last-Event-ID` header (or `?after=<event id>`): what was missed is replayed first. Heartbeat comments every 15 s. For a conversation holding personal data, pass that customer's `identity_token` in the query (EventSource cannot send headers) or a staff API key as `Authorization: Bearer`; without it the stream carries handoff changes only, no messages and no replay.
          */
         get: operations["streamSession"];
         put?: never;
@@ -645,7 +648,7 @@ export interface paths {
         };
         /**
          * List conversations with filters, sorts, counts and pagination
-         * @description Cursor pagination: pass `next_cursor` back as `cursor` with the same filters and sort. A walk sorted by last_message_at or created_at neither skips nor repeats a conversation while messages arrive. `offset` is kept for older clients. `meta.counts` applies every filter except `status`. `tag` is repeatable; a conversation must have every tag given. `q` searches message text (full-text, no stemming, English and Spanish alike) and customer name, phone, email and id.
+         * @description Cursor pagination: pass `next_cursor` back as `cursor` with the same filters and sort. A walk sorted by last_message_at or created_at neither skips nor repeats a conversation while messages arrive. `offset` is kept for older clients. `meta.counts` applies every filter except `status`. `tag` is repeatable; a conversation must have every tag given. `q` searches message text (full-text, no stemming, English and Spanish alike: plain words match a conversation whose messages hold every word; a "quoted phrase", OR or -word must match within one message) and customer name, phone, email and id.
          */
         get: operations["listConversations"];
         put?: never;
@@ -3360,6 +3363,32 @@ export interface operations {
                     };
                 };
             };
+            /** @description The identity token names someone other than the customer this session belongs to (problem+json, code `identity_mismatch`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/identity_mismatch",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "code": "identity_mismatch",
+                     *       "detail": "This session belongs to another customer; start a new session (a new session_id) to chat as yourself"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
             /** @description Body over 256 KiB (problem+json) */
             413: {
                 headers: {
@@ -3490,7 +3519,8 @@ export interface operations {
                      *           "created_at": "2026-11-25T16:40:12.900Z"
                      *         }
                      *       ],
-                     *       "customer_context": null
+                     *       "customer_context": null,
+                     *       "personal_data_withheld": false
                      *     }
                      */
                     "application/json": {
@@ -3503,6 +3533,7 @@ export interface operations {
                             [key: string]: unknown;
                         }[];
                         customer_context: unknown;
+                        personal_data_withheld: boolean;
                     };
                 };
             };
@@ -3519,6 +3550,32 @@ export interface operations {
                      *       "status": 400,
                      *       "code": "validation_failed",
                      *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
                      *     }
                      */
                     "application/problem+json": {
@@ -3591,6 +3648,8 @@ export interface operations {
             query?: {
                 /** @description Replay events after this event id */
                 after?: number;
+                /** @description The host site's identity token for this customer (see docs/identity.md) */
+                identity_token?: string;
             };
             header?: never;
             path: {
@@ -3633,6 +3692,32 @@ export interface operations {
                      *       "status": 400,
                      *       "code": "validation_failed",
                      *       "detail": "querystring.limit: Too big: expected number to be <=200"
+                     *     }
+                     */
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail: string;
+                        code: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Missing or invalid API key (problem+json, code `unauthorized`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://woodstock.example/problems/unauthorized",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "code": "unauthorized",
+                     *       "detail": "A valid API key is required: Authorization: Bearer <key>"
                      *     }
                      */
                     "application/problem+json": {

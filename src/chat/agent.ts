@@ -2,7 +2,7 @@
 // run the agent over the latest memory with the 14 tools, storing each tool result the moment it
 // arrives (and streaming its component), then the assistant's text. Every store commits with its
 // events; a failure to store reaches the client as an error, never as silence.
-import { stepCountIs, streamText, type LanguageModel } from 'ai';
+import { stepCountIs, streamText, type LanguageModel, type ModelMessage } from 'ai';
 import type { Database } from '../db/client.ts';
 import { insertMessage, withEvents, type ConversationRow, type MessageRow } from '../conversations/conversation-store.ts';
 import { requestHandoff } from '../conversations/handoff.ts';
@@ -38,6 +38,12 @@ export interface TurnInput {
   text: string;
   access: Access;
   signal?: AbortSignal;
+  /**
+   * The caller may not see this conversation's earlier messages (they hold someone's personal
+   * data; see privacy.ts): the model gets only this message, and the message is not attributed to
+   * the conversation's verified customer.
+   */
+  historyHidden?: boolean;
 }
 
 const FALLBACK_EN = "I'm sorry — I'm having trouble answering right now. Your message is saved; please try again in a moment, or ask to talk to a person.";
@@ -50,7 +56,7 @@ export async function* runTurn(deps: AgentDeps, input: TurnInput): AsyncGenerato
       conversationId,
       role: 'user',
       senderType: 'customer',
-      senderName: input.conversation.customer_verified ? input.conversation.customer_name : null,
+      senderName: input.conversation.customer_verified && !input.historyHidden ? input.conversation.customer_name : null,
       content: input.text,
     });
     return { result: r, events: r.events };
@@ -63,7 +69,9 @@ export async function* runTurn(deps: AgentDeps, input: TurnInput): AsyncGenerato
     return;
   }
 
-  const messages = await loadMemory(database.db, conversationId);
+  const messages: ModelMessage[] = input.historyHidden
+    ? [{ role: 'user', content: input.text }]
+    : await loadMemory(database.db, conversationId);
   const tools = createCustomerTools({
     loft: deps.loft,
     catalog: deps.catalog,

@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { authenticateApiKey, bearerToken, verifyIdentityToken, type VerifiedIdentity } from '../auth/index.ts';
+import type { VerifiedIdentity } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { problemResponses } from '../shared/problem-schema.ts';
+import { problemResponse, problemResponses } from '../shared/problem-schema.ts';
 import {
   createConversation,
   findActiveConversation,
@@ -25,6 +25,7 @@ import type { Catalog, LoftClient, Showroom } from '../loft/types.ts';
 import { AppError } from '../shared/errors.ts';
 import { normalizePhone, normalizeUserIdentifier } from '../shared/phone.ts';
 import { runTurn, type TurnEvent } from './agent.ts';
+import { historyWithheld, mayReadPersonalData, resolveCaller } from './privacy.ts';
 import type { Access, Component } from './tools/types.ts';
 import type { LanguageModel } from 'ai';
 
@@ -139,6 +140,13 @@ const sessionStreamDoc = z.string().meta({
 
 const MAX_TURN_CHARS = 8_000;
 
+// An identity token for one customer on a session whose conversation holds another's data.
+const problem403Detail = 'This session belongs to another customer; start a new session (a new session_id) to chat as yourself';
+const problem403 = problemResponse(
+  { status: 403, title: 'Forbidden', code: 'identity_mismatch', detail: problem403Detail },
+  'The identity token names someone other than the customer this session belongs to (problem+json, code `identity_mismatch`)',
+);
+
 function latestUserText(messages: z.infer<typeof chatMessage>[]): string {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i]!;
@@ -172,38 +180,8 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
   const app = appBase.withTypeProvider<ZodTypeProvider>();
   const { database, config } = deps;
 
-  async function resolveAccess(req: FastifyRequest, identityToken: string | undefined): Promise<{ access: Access; identity?: VerifiedIdentity; staffName?: string }> {
-    let token = bearerToken(req.headers);
-    // A JWT in the Authorization header is a customer's identity token (clients such as the
-    // openai SDK can only send a bearer token); anything else must be a staff API key.
-    if (token && !identityToken && /^[\w-]+\.[\w-]+\.[\w-]+$/.test(token)) {
-      identityToken = token;
-      token = undefined;
-    }
-    if (token) {
-      const principal = await authenticateApiKey(database.db, token, config.INBOX_API_KEY);
-      // A wrong key must not silently downgrade a staff tool to a customer view.
-      if (!principal) throw new AppError('unauthorized', 'The API key is not valid', 401);
-      return { access: { staff: true }, staffName: principal.agent_name ?? principal.name };
-    }
-    if (identityToken) {
-      const identity = await verifyIdentityToken(identityToken, config.IDENTITY_SECRET);
-      // A token naming a phone or email is resolved to the LOFT customer it belongs to.
-      if (!identity.customer_id) {
-        const found = identity.phone
-          ? await deps.loft.getCustomerByPhone(identity.phone)
-          : identity.email ? await deps.loft.getCustomerByEmail(identity.email) : undefined;
-        if (found?.ok) {
-          identity.customer_id = found.value.customer_id;
-          identity.name ??= found.value.name;
-          identity.email ??= found.value.email;
-          identity.phone ??= found.value.phone;
-        }
-      }
-      return { access: { staff: false, verified: { customer_id: identity.customer_id, phone: identity.phone, email: identity.email } }, identity };
-    }
-    return { access: { staff: false } };
-  }
+  // Who is asking: an anonymous visitor, a verified customer or staff (privacy.ts).
+  const resolveAccess = (req: FastifyRequest, identityToken: string | undefined) => resolveCaller(deps, req.headers, identityToken);
 
   async function resolveConversation(body: z.infer<typeof chatRequest>, identity?: VerifiedIdentity): Promise<{ conversation: ConversationRow; sessionId: string | null }> {
     const platform = body.platform_type;
@@ -249,7 +227,7 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
       security: [{}, { apiKey: [] }],
       description: 'The latest user message in `messages` is the new turn; history comes from the database. With `stream: true` the answer is text/event-stream of chat.completion.chunk frames; a chunk may carry `components` (rendered function results) as soon as the function finishes. Send `Authorization: Bearer <api key>` for staff access, or `identity_token` for a verified customer.',
       body: chatRequest,
-      response: { 200: completionResponseDoc, 400: problemResponses[400], 401: problemResponses[401], 413: problemResponses[413], 429: problemResponses[429], 503: problemResponses[503] },
+      response: { 200: completionResponseDoc, 400: problemResponses[400], 401: problemResponses[401], 403: problem403, 413: problemResponses[413], 429: problemResponses[429], 503: problemResponses[503] },
     },
   }, async (req, reply) => {
     const body = req.body;
@@ -258,6 +236,13 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
     if (text.length > MAX_TURN_CHARS) throw new AppError('message_too_long', `A message may have at most ${MAX_TURN_CHARS} characters`, 400);
     const { access, identity } = await resolveAccess(req, body.identity_token);
     let { conversation, sessionId } = await resolveConversation(body, identity);
+    // A conversation holding someone's personal data (a verified customer's, or what staff looked
+    // up in it) is continued by anyone else without its history: the model gets only the new
+    // message, so earlier answers cannot be repeated to them. Another customer's identity token
+    // is refused outright: linking the conversation to them would show them the first owner's
+    // data, and show the first owner theirs.
+    const withheld = await historyWithheld(database.db, access, conversation);
+    if (withheld && identity) throw new AppError('identity_mismatch', problem403Detail, 403);
     if (identity && access.verified?.customer_id && (!conversation.customer_verified || conversation.customer_id !== access.verified.customer_id)) {
       conversation = await setConversationCustomer(database, conversation.conversation_id, {
         customer_id: access.verified.customer_id,
@@ -275,7 +260,7 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
     // history when the customer comes back.
     const turn = runTurn(
       { database, model: deps.model, modelName: deps.modelName, loft: deps.loft, catalog: deps.catalog, showrooms: deps.showrooms, logger: req.log },
-      { conversation, text, access, signal: undefined },
+      { conversation, text, access, signal: undefined, historyHidden: withheld },
     );
 
     if (!body.stream) {
@@ -316,7 +301,8 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
       tags: ['Customer chat'],
       operationId: 'getSession',
       summary: 'A session or user identifier: its conversation and latest messages (creates nothing)',
-      security: [],
+      description: 'Public. A conversation holding personal data (a verified customer\'s, or customer records staff looked up in it) is shown in full only with `Authorization: Bearer <identity token>` of that customer or a staff API key; to anyone else its messages come back with their content withheld (`personal_data_withheld: true`). An invalid credential is a 401.',
+      security: [{}, { apiKey: [] }],
       params: z.object({ id: z.string().min(1).max(255).describe('A session id or a user identifier (phone, email)') }),
       querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50).describe('How many of the latest messages, 1–200') }),
       response: {
@@ -328,6 +314,7 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
           message_count: z.number().int(),
           messages: z.array(z.record(z.string(), z.unknown())),
           customer_context: z.unknown(),
+          personal_data_withheld: z.boolean(),
         }).meta({
           description: 'The conversation and its latest messages, newest last (no internal notes)',
           examples: [{
@@ -341,15 +328,20 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
               { message_id: '9b2f0c1e-2d3c-4b5a-8e7f-6a5b4c3d2e1f', role: 'assistant', sender_type: 'ai_assistant', sender_name: 'Woodstock Assistant', content: 'Our Canton showroom is open Monday to Saturday 10am–8pm and Sunday 12pm–6pm.', components: [], function_name: null, created_at: '2026-11-25T16:40:12.900Z' },
             ],
             customer_context: null,
+            personal_data_withheld: false,
           }],
         }),
         400: problemResponses[400],
+        401: problemResponses[401],
         404: problemResponses[404],
         503: problemResponses[503],
       },
     },
   }, async (req) => {
     const id = req.params.id;
+    // Who is asking (nobody, a verified customer, staff): checked before the lookup, so a bad
+    // credential is a 401 whether or not the id exists.
+    const { access } = await resolveAccess(req, undefined);
     let conversation = await findConversationBySession(database.db, id);
     if (!conversation) {
       const [found] = await findConversationsByIdentifier(database.db, identifierForms(id, normalizeUserIdentifier(id)));
@@ -357,17 +349,22 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
     }
     if (!conversation) throw new AppError('session_not_found', `No conversation for ${id}`, 404);
     const messages = await listMessages(database.db, conversation.conversation_id, { limit: req.query.limit, includeInternal: false });
+    // A phone number or email is no proof of being that person, and a session id may be left in
+    // a shared browser: personal history is for its verified owner and staff only.
+    const withheld = await historyWithheld(database.db, access, conversation);
     return {
-      user_identifier: conversation.user_identifier,
+      // withheld: the id as asked for (a verified conversation's identifier is the owner's phone)
+      user_identifier: withheld ? id : conversation.user_identifier,
       conversation_id: conversation.conversation_id,
       session_id: conversation.session_id,
       handled_by: conversation.handled_by,
       message_count: conversation.message_count ?? 0,
-      messages: messages.map((m) => publicMessage(toApiMessage(m))),
-      // Only a verified link is shown: the session holder is that customer.
-      customer_context: conversation.customer_verified && conversation.customer_id
+      messages: messages.map((m) => (withheld ? withheldMessage(toApiMessage(m)) : publicMessage(toApiMessage(m)))),
+      // Only a verified link is shown, and only to its owner (or staff).
+      customer_context: conversation.customer_verified && conversation.customer_id && mayReadPersonalData(access, conversation)
         ? { customer_id: conversation.customer_id, name: conversation.customer_name }
         : null,
+      personal_data_withheld: withheld,
     };
   });
 
@@ -377,17 +374,25 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
       tags: ['Customer chat'],
       operationId: 'streamSession',
       summary: "Server-sent events: human agents' replies and handoff status for a session, live",
-      security: [],
-      description: 'Resume with the `Last-Event-ID` header (or `?after=<event id>`): what was missed is replayed first. Heartbeat comments every 15 s.',
+      security: [{}, { apiKey: [] }],
+      description: 'Resume with the `Last-Event-ID` header (or `?after=<event id>`): what was missed is replayed first. Heartbeat comments every 15 s. For a conversation holding personal data, pass that customer\'s `identity_token` in the query (EventSource cannot send headers) or a staff API key as `Authorization: Bearer`; without it the stream carries handoff changes only, no messages and no replay.',
       params: z.object({ id: z.string().min(1).max(255).describe('The session id') }),
-      querystring: z.object({ after: z.coerce.number().int().min(0).optional().describe('Replay events after this event id') }),
-      response: { 200: sessionStreamDoc, 400: problemResponses[400], 404: problemResponses[404], 503: problemResponses[503] },
+      querystring: z.object({
+        after: z.coerce.number().int().min(0).optional().describe('Replay events after this event id'),
+        identity_token: z.string().max(4096).optional().describe("The host site's identity token for this customer (see docs/identity.md)"),
+      }),
+      response: { 200: sessionStreamDoc, 400: problemResponses[400], 401: problemResponses[401], 404: problemResponses[404], 503: problemResponses[503] },
     },
   }, async (req, reply) => {
+    const { access } = await resolveAccess(req, req.query.identity_token);
     const conversation = await findConversationBySession(database.db, req.params.id);
     if (!conversation) throw new AppError('session_not_found', `No conversation for session ${req.params.id}`, 404);
+    // Someone else's personal conversation (a session id found in a shared browser): agents'
+    // replies there may name the customer and their orders, so neither replay nor live messages.
+    const withheld = await historyWithheld(database.db, access, conversation);
     const lastEventId = Number(req.headers['last-event-id']);
-    const after = Number.isFinite(lastEventId) && lastEventId > 0 ? lastEventId : req.query.after ?? null;
+    const asked = Number.isFinite(lastEventId) && lastEventId > 0 ? lastEventId : req.query.after ?? null;
+    const after = withheld ? null : asked;
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -402,7 +407,7 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
       filter: (e) => e.conversation_id === conversation.conversation_id,
       onEvent: (e) => {
         const frame = customerFrame(e);
-        if (frame) res.write(`id: ${e.id}\ndata: ${JSON.stringify(frame)}\n\n`);
+        if (frame && !(withheld && frame.type === 'message')) res.write(`id: ${e.id}\ndata: ${JSON.stringify(frame)}\n\n`);
       },
       onError: () => res.end(),
     });
@@ -413,6 +418,20 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
       sub.close();
     });
   });
+}
+
+/** A message of a conversation whose personal data the caller may not see: that it exists, no more. */
+function withheldMessage(m: ReturnType<typeof toApiMessage>) {
+  return {
+    message_id: m.message_id,
+    role: m.role,
+    sender_type: m.sender_type,
+    sender_name: null,
+    content: '',
+    components: null,
+    function_name: null,
+    created_at: m.created_at,
+  };
 }
 
 /** What the customer's page may see of a message (no internal function plumbing beyond components). */

@@ -130,6 +130,10 @@ export async function requireConversation(ex: Executor, id: string, opts: { forU
 }
 
 export async function findConversationBySession(ex: Executor, sessionId: string): Promise<ConversationRow | undefined> {
+  // No stored session id can hold U+0000 (PostgreSQL text cannot), and callers may pass a raw
+  // query value (a list when the key is repeated): such input names no session, rather than
+  // failing in the database as a 500.
+  if (typeof sessionId !== 'string' || sessionId.includes('\u0000')) return undefined;
   const [row] = await rows<ConversationRow>(ex, sql`SELECT ${conversationColumns} FROM chatbot_conversations WHERE session_id = ${sessionId}`);
   return row;
 }

@@ -3,6 +3,7 @@
 // again in JS, changed analyses go back in one UPDATE … FROM jsonb_to_recordset, and the
 // conversation's enrichment is written like a live one (one transaction, events only when
 // something changed). The production size (221 conversations, 86,420 messages) takes seconds.
+import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -178,7 +179,8 @@ export async function openLoftClient(
   const app = Fastify({ logger: false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  await registerLoftSandbox(app, { database });
+  const accessToken = randomBytes(24).toString('base64url');
+  await registerLoftSandbox(app, { database, accessToken });
   await app.ready();
-  return { loft: createSandboxLoftClient(app), close: () => app.close() };
+  return { loft: createSandboxLoftClient(app, { accessToken }), close: () => app.close() };
 }

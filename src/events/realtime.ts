@@ -8,6 +8,7 @@ import { authenticateApiKey, bearerToken } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { findConversationBySession } from '../conversations/conversation-store.ts';
+import { historyWithheld, resolveCaller, type CallerDeps } from '../chat/privacy.ts';
 import { AppError, unauthorized } from '../shared/errors.ts';
 import { eventTypes, retentionFloor, type StoredEvent } from './event-log.ts';
 import type { EventFeed, Subscription } from './feed.ts';
@@ -20,6 +21,8 @@ export interface RealtimeDeps {
   heartbeatMs?: number;
   /** bytes a client may have unsent before it is closed as too slow */
   maxBufferedBytes?: number;
+  /** resolves a customer's identity token (phone/email tokens) for /ws/chat */
+  loft: CallerDeps['loft'];
 }
 
 /** Server-side counters, for /metrics. */
@@ -195,24 +198,33 @@ export async function registerRealtime(app: FastifyInstance, deps: RealtimeDeps)
       summary: "WebSocket: human agents' replies for a session, live (?session_id=)",
     },
     onRequest: async (req: FastifyRequest) => {
-      const q = req.query as { session_id?: string };
+      const q = req.query as { session_id?: string; identity_token?: string };
       if (!q.session_id || q.session_id.length > 255) throw new AppError('validation_failed', 'session_id is required', 400);
       const conversation = await findConversationBySession(database.db, q.session_id);
       if (!conversation) throw new AppError('session_not_found', 'No conversation for this session', 404);
-      (req as FastifyRequest & { conversationId?: string }).conversationId = conversation.conversation_id;
+      // A session id alone does not prove whose conversation it is (one left in a shared
+      // browser, one guessed): for a conversation holding personal data, only staff or the
+      // customer it was verified for get the replay and the agents' messages; anyone else gets
+      // handoff changes only (the same rule as the SSE stream and the history).
+      const { access } = await resolveCaller({ database, config: deps.config, loft: deps.loft }, req.headers, q.identity_token || undefined);
+      const r = req as FastifyRequest & { conversationId?: string; withheld?: boolean };
+      r.conversationId = conversation.conversation_id;
+      r.withheld = await historyWithheld(database.db, access, conversation);
     },
   }, (socket: WebSocket, req: FastifyRequest) => {
     realtimeStats.chatClients++;
-    const conversationId = (req as FastifyRequest & { conversationId?: string }).conversationId!;
+    const r = req as FastifyRequest & { conversationId?: string; withheld?: boolean };
+    const conversationId = r.conversationId!;
+    const withheld = r.withheld === true;
     const q = req.query as { after?: string };
-    const after = q.after && /^\d+$/.test(q.after) ? Number(q.after) : null;
+    const after = withheld ? null : q.after && /^\d+$/.test(q.after) ? Number(q.after) : null;
     const stopHeartbeat = heartbeat(socket, heartbeatMs, () => realtimeStats.droppedDead++);
     const sub = feed.subscribe({
       after,
       filter: (e) => e.conversation_id === conversationId,
       onEvent: (e) => {
         const frame = customerFrame(e);
-        if (frame) send(socket, { ...frame, id: e.id });
+        if (frame && !(withheld && frame.type === 'message')) send(socket, { ...frame, id: e.id });
       },
       onError: () => socket.close(1011, 'replay failed; reconnect'),
     });

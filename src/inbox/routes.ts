@@ -11,6 +11,7 @@ import { getMessage, listMessages, requireConversation, toApiMessage } from '../
 import { markRead, postAgentMessage, updateConversation } from '../conversations/triage.ts';
 import { readEvents, retentionFloor } from '../events/event-log.ts';
 import { AppError, unauthorized } from '../shared/errors.ts';
+import { parseClientTime } from '../shared/time.ts';
 import { listConversations, type SortKey } from './list-conversations.ts';
 import { conversationExample, conversationSchema, messageExample, messageSchema, presentConversation, priorityValues, statusValues } from './presenters.ts';
 import { buildSummary } from './summary.ts';
@@ -46,7 +47,12 @@ function csv<T extends z.ZodTypeAny>(item: T) {
   });
 }
 const boolQuery = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d\d-\d\d/.test(s), 'must be an ISO 8601 date-time');
+/**
+ * An ISO 8601 time that really exists (see parseClientTime). A refinement, not a transform (a
+ * transform would drop the documented examples): where the value reaches SQL it is passed
+ * through parseClientTime, so the database never parses the client's own text.
+ */
+const isoDate = z.string().refine((s) => parseClientTime(s) !== null, 'must be an ISO 8601 date-time (a real calendar date, years 1–9999)');
 
 export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size, 1–200'),
@@ -259,7 +265,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
         tags: ['Inbox'],
         operationId: 'listConversations',
         summary: 'List conversations with filters, sorts, counts and pagination',
-        description: 'Cursor pagination: pass `next_cursor` back as `cursor` with the same filters and sort. A walk sorted by last_message_at or created_at neither skips nor repeats a conversation while messages arrive. `offset` is kept for older clients. `meta.counts` applies every filter except `status`. `tag` is repeatable; a conversation must have every tag given. `q` searches message text (full-text, no stemming, English and Spanish alike) and customer name, phone, email and id.',
+        description: 'Cursor pagination: pass `next_cursor` back as `cursor` with the same filters and sort. A walk sorted by last_message_at or created_at neither skips nor repeats a conversation while messages arrive. `offset` is kept for older clients. `meta.counts` applies every filter except `status`. `tag` is repeatable; a conversation must have every tag given. `q` searches message text (full-text, no stemming, English and Spanish alike: plain words match a conversation whose messages hold every word; a \"quoted phrase\", OR or -word must match within one message) and customer name, phone, email and id.',
         querystring: listQuerySchema,
         ...secured,
         response: { 200: listResponse, ...errors },
@@ -281,7 +287,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
           tags: q.tag,
           unread: q.unread,
           activeOnly: q.active_only,
-          updatedSince: q.updated_since,
+          updatedSince: q.updated_since === undefined ? undefined : parseClientTime(q.updated_since)!,
           q: q.q,
           handledBy: q.handled_by,
         },

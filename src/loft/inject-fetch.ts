@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFastify = FastifyInstance<any, any, any, any, any>;
 import { createLoftHttpClient, type LoftHttpClientOptions } from './http-client.ts';
-import { loftSandboxPrefix } from './sandbox.ts';
+import { loftSandboxPrefix, sandboxTokenHeader } from './sandbox.ts';
 import type { LoftClient } from './types.ts';
 
 type InjectMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
@@ -62,7 +62,15 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 /** The LoftClient the app uses when LOFT_BASE_URL is unset: the HTTP client over the in-app sandbox. */
 export function createSandboxLoftClient(
   app: AnyFastify,
-  opts: Omit<LoftHttpClientOptions, 'baseUrl' | 'fetch'> = {},
+  opts: Omit<LoftHttpClientOptions, 'baseUrl' | 'fetch'> & { accessToken: string },
 ): LoftClient {
-  return createLoftHttpClient({ ...opts, baseUrl: `http://loft-sandbox.internal${loftSandboxPrefix}`, fetch: createInjectFetch(app) });
+  const { accessToken, ...rest } = opts;
+  const injectFetch = createInjectFetch(app);
+  // The app's own calls carry the sandbox's per-process token (its personal-data routes need it).
+  const withToken = ((input: string | URL | Request, init?: RequestInit) => {
+    const headers = new Headers(init?.headers);
+    headers.set(sandboxTokenHeader, accessToken);
+    return injectFetch(input, { ...init, headers });
+  }) as typeof globalThis.fetch;
+  return createLoftHttpClient({ ...rest, baseUrl: `http://loft-sandbox.internal${loftSandboxPrefix}`, fetch: withToken });
 }

@@ -2,6 +2,7 @@
 // ({"entry": [...]}, lower-case names, strings everywhere), served from the loft_* tables. With
 // LOFT_BASE_URL unset the app's LoftClient talks to this, so the real client code path is used.
 // Also serves the product catalog and the showrooms for the docs and the web pages.
+import { timingSafeEqual } from 'node:crypto';
 import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 
@@ -12,6 +13,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { schema, type Database } from '../db/index.ts';
 import { normalizeEmail, normalizePhone } from '../shared/phone.ts';
+import { AppError } from '../shared/errors.ts';
 import { createSandboxCatalog, productCategories } from './catalog.ts';
 import { showrooms } from './showrooms.ts';
 import type { Catalog, LoftCustomerEntry, ProductCategory } from './types.ts';
@@ -19,7 +21,17 @@ import type { Catalog, LoftCustomerEntry, ProductCategory } from './types.ts';
 export interface LoftSandboxOptions {
   database: Database;
   catalog?: Catalog;
+  /**
+   * The customer and order routes hold personal data: they answer only a request carrying
+   * `x-sandbox-token: <accessToken>` (the app's own sandbox client, a random value per process)
+   * or `Authorization: Bearer <API key>` accepted by `isStaffKey` (staff trying the sandbox).
+   * Products and showrooms stay public, like the catalogue on the website.
+   */
+  accessToken: string;
+  isStaffKey?: (key: string) => Promise<boolean>;
 }
+
+export const sandboxTokenHeader = 'x-sandbox-token';
 
 export const loftSandboxPrefix = '/sandbox/loft';
 
@@ -87,6 +99,14 @@ export async function registerLoftSandbox(app: AnyFastify, opts: LoftSandboxOpti
   const catalog = opts.catalog ?? createSandboxCatalog();
   const r = app.withTypeProvider<ZodTypeProvider>();
   const c = schema.loftCustomers;
+  const guard = async (req: { headers: Record<string, string | string[] | undefined> }) => {
+    const given = req.headers[sandboxTokenHeader];
+    if (typeof given === 'string' && given.length === opts.accessToken.length && timingSafeEqual(Buffer.from(given), Buffer.from(opts.accessToken))) return;
+    const auth = req.headers.authorization;
+    const key = typeof auth === 'string' && /^Bearer\s+(\S+)$/i.exec(auth.trim())?.[1];
+    if (key && opts.isStaffKey && (await opts.isStaffKey(key))) return;
+    throw new AppError('unauthorized', 'The sandbox customer and order routes need an API key (Authorization: Bearer <key>)', 401);
+  };
 
   const toCustomerEntry = (row: typeof c.$inferSelect): LoftCustomerEntry => ({
     customerid: row.customerId,
@@ -103,6 +123,7 @@ export async function registerLoftSandbox(app: AnyFastify, opts: LoftSandboxOpti
   r.get(
     `${loftSandboxPrefix}/GetCustomerByPhone`,
     {
+      onRequest: guard,
       schema: {
         tags,
         summary: 'LOFT GetCustomerByPhone: the customer with this phone (any shape: 404-555-0142, (404) 555-0142, +14045550142)',
@@ -121,6 +142,7 @@ export async function registerLoftSandbox(app: AnyFastify, opts: LoftSandboxOpti
   r.get(
     `${loftSandboxPrefix}/GetCustomerByEmail`,
     {
+      onRequest: guard,
       schema: {
         tags,
         summary: 'LOFT GetCustomerByEmail: the customer with this email (case-insensitive)',
@@ -143,6 +165,7 @@ export async function registerLoftSandbox(app: AnyFastify, opts: LoftSandboxOpti
   r.get(
     `${loftSandboxPrefix}/GetOrdersByCustomer`,
     {
+      onRequest: guard,
       schema: {
         tags,
         summary: 'LOFT GetOrdersByCustomer: every order of a customer, newest first',
@@ -171,6 +194,7 @@ export async function registerLoftSandbox(app: AnyFastify, opts: LoftSandboxOpti
   r.get(
     `${loftSandboxPrefix}/GetDetailsByOrder`,
     {
+      onRequest: guard,
       schema: {
         tags,
         summary: 'LOFT GetDetailsByOrder: the lines of an order (BENEFIT PLAN lines are warranty add-ons)',

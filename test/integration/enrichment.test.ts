@@ -15,7 +15,7 @@ import {
   startEnrichment,
   type EnrichmentService,
 } from '../../src/enrichment/index.ts';
-import { createMemoryLoftClient, createSandboxLoftClient, type LoftClient } from '../../src/loft/index.ts';
+import { createMemoryLoftClient, type LoftClient } from '../../src/loft/index.ts';
 import { toDbTimestamp } from '../../src/shared/time.ts';
 import { createTestDatabase, testDbKind, type TestDatabase } from '../helpers/database.ts';
 import { authHeaders, startTestApp, type TestApp } from '../helpers/app.ts';
@@ -94,7 +94,7 @@ beforeAll(async () => {
   t = await createTestDatabase();
   await seedDemoData(t.database, { conversations: 40, messages: 4000, seed: 11 });
   app = await startTestApp({ database: t.database });
-  loft = createSandboxLoftClient(app.app);
+  loft = app.app.loft;
   legacyId = await insertLegacyConversation();
   firstRun = await enrichAll(t.database, { loft });
 });

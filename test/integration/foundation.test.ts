@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/index.ts';
 import { seedDemoData } from '../../src/demo/index.ts';
 import { createEmptyDatabase, createTestDatabase, testDbKind, type TestDatabase } from '../helpers/database.ts';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { startTestApp, TEST_API_KEY, type TestApp } from '../helpers/app.ts';
 
 const run = promisify(execFile);
 let t: TestDatabase;
@@ -87,22 +87,29 @@ describe(`operations (${testDbKind})`, () => {
     expect((await limited.json()).code).toBe('rate_limited');
   });
 
-  it('the LOFT sandbox answers in LOFT\'s wire format', async () => {
+  it('the LOFT sandbox answers in LOFT\'s wire format; its customer and order routes need an API key', async () => {
+    const key = { headers: { authorization: `Bearer ${TEST_API_KEY}` } };
     const [c] = await t.database.query<{ customer_id: string; phone_display: string; email: string }>(sql`SELECT customer_id, phone_display, email FROM loft_customers ORDER BY customer_id LIMIT 1`);
     for (const phone of [c!.phone_display, `(${c!.phone_display.slice(0, 3)}) ${c!.phone_display.slice(4)}`, `+1${c!.phone_display.replace(/-/g, '')}`]) {
-      const r = await (await fetch(`${app.baseUrl}/sandbox/loft/GetCustomerByPhone?phone=${encodeURIComponent(phone)}`)).json();
+      const r = await (await fetch(`${app.baseUrl}/sandbox/loft/GetCustomerByPhone?phone=${encodeURIComponent(phone)}`, key)).json();
       expect(r.entry).toHaveLength(1);
       expect(r.entry[0]).toMatchObject({ customerid: c!.customer_id, email: c!.email });
     }
-    const orders = await (await fetch(`${app.baseUrl}/sandbox/loft/GetOrdersByCustomer?custid=${c!.customer_id}`)).json();
+    const orders = await (await fetch(`${app.baseUrl}/sandbox/loft/GetOrdersByCustomer?custid=${c!.customer_id}`, key)).json();
     expect(orders.entry.length).toBeGreaterThan(0);
     expect(orders.entry[0]).toHaveProperty('orderid');
-    const lines = await (await fetch(`${app.baseUrl}/sandbox/loft/GetDetailsByOrder?orderid=${orders.entry[0].orderid}`)).json();
+    const lines = await (await fetch(`${app.baseUrl}/sandbox/loft/GetDetailsByOrder?orderid=${orders.entry[0].orderid}`, key)).json();
     expect(lines.entry[0]).toHaveProperty('itemprice');
-    const none = await (await fetch(`${app.baseUrl}/sandbox/loft/GetCustomerByEmail?email=nobody@example.com`)).json();
+    const none = await (await fetch(`${app.baseUrl}/sandbox/loft/GetCustomerByEmail?email=nobody@example.com`, key)).json();
     expect(none).toEqual({ entry: [] });
-    const bad = await fetch(`${app.baseUrl}/sandbox/loft/GetCustomerByPhone`);
+    const bad = await fetch(`${app.baseUrl}/sandbox/loft/GetCustomerByPhone`, key);
     expect(bad.status).toBe(400);
+    // Without a key (or with a wrong one): 401, no record. The catalogue stays public.
+    for (const init of [{}, { headers: { authorization: 'Bearer not-a-key' } }, { headers: { 'x-sandbox-token': 'guess' } }] as RequestInit[]) {
+      const anon = await fetch(`${app.baseUrl}/sandbox/loft/GetCustomerByPhone?phone=${encodeURIComponent(c!.phone_display)}`, init);
+      expect(anon.status).toBe(401);
+      expect(await anon.text()).not.toContain(c!.email);
+    }
   });
 });
 

@@ -16,19 +16,27 @@ export class SendError extends Error {
   }
 }
 
-export function liveStreamUrl(sessionId) {
-  return `/v1/sessions/${encodeURIComponent(sessionId)}/stream`;
+export function liveStreamUrl(sessionId, identityToken) {
+  const url = `/v1/sessions/${encodeURIComponent(sessionId)}/stream`;
+  // EventSource cannot send headers: a verified customer's token rides in the query, so the
+  // stream may carry replies that name them.
+  return identityToken ? `${url}?identity_token=${encodeURIComponent(identityToken)}` : url;
 }
 
 /**
  * GET /v1/sessions/{session_id}. Resolves to the session, or null when the server doesn't know it
- * yet (404: a new visitor). Throws SendError on anything else.
+ * yet (404: a new visitor). Throws SendError on anything else. `withheld`: the conversation holds
+ * someone's personal data this tab may not see (it was a verified customer's; this tab has no
+ * token, or another customer's).
  */
-export async function fetchHistory({ sessionId }) {
+export async function fetchHistory({ sessionId, identityToken }) {
+  const headers = { Accept: 'application/json' };
+  // A verified customer's history is shown only with their token.
+  if (identityToken) headers.Authorization = `Bearer ${identityToken}`;
   let res;
   try {
     res = await fetch(`/v1/sessions/${encodeURIComponent(sessionId)}`, {
-      headers: { Accept: 'application/json' },
+      headers,
       cache: 'no-store',
     });
   } catch {
@@ -41,6 +49,7 @@ export async function fetchHistory({ sessionId }) {
     conversationId: body?.conversation_id ?? null,
     handledBy: body?.handled_by === 'human' || body?.handled_by === 'bot' ? body.handled_by : null,
     messages: Array.isArray(body?.messages) ? body.messages : [],
+    withheld: body?.personal_data_withheld === true,
   };
 }
 

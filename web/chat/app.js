@@ -3,7 +3,7 @@
 import { fetchHistory, liveStreamUrl, streamChat } from './api.js';
 import { renderComponent } from './components.js';
 import { renderMarkdown } from './markdown.js';
-import { getSessionId, getUserIdentifier, takeIdentityToken } from './session.js';
+import { getSessionId, getUserIdentifier, newSessionId, takeIdentityToken } from './session.js';
 
 const $ = (id) => document.getElementById(id);
 const log = $('chat-log');
@@ -14,7 +14,8 @@ const offlineBanner = $('offline-banner');
 const statusLine = $('chat-status');
 const statusText = $('chat-status-text');
 
-const sessionId = getSessionId();
+// Replaced when the stored session turns out to be someone else's (see syncHistory).
+let sessionId = getSessionId();
 const identityToken = takeIdentityToken();
 const userIdentifier = getUserIdentifier();
 
@@ -245,10 +246,15 @@ function syncHistory() {
     do {
       syncAgain = false;
       try {
-        const session = await fetchHistory({ sessionId });
+        const session = await fetchHistory({ sessionId, identityToken });
         loadError?.remove();
         loadError = null;
-        if (session) {
+        if (session?.withheld) {
+          // This browser's stored session belongs to a verified customer this tab cannot show
+          // it to (a shared computer, or another customer signed in): start a session of our own
+          // and show none of it.
+          startNewSession();
+        } else if (session) {
           // Who is answering now, without a system line: that is for changes seen live.
           if (handoff === null && session.handledBy) setHandoff(toHandoff(session.handledBy), { quiet: true });
           withFollow(() => session.messages.forEach(showServerMessage));
@@ -270,6 +276,11 @@ function showLoadError() {
   loadError.append(notice("We couldn't load your earlier messages.", { error: true }),
     retryButton('Try again', () => syncHistory()));
   withFollow(() => log.append(loadError));
+}
+
+function startNewSession() {
+  sessionId = newSessionId();
+  live.close();
 }
 
 // ---------- sending a turn ----------
@@ -373,7 +384,7 @@ function startReply() {
   };
 }
 
-async function send(raw) {
+async function send(raw, { retried = false } = {}) {
   const content = String(raw ?? '').trim();
   if (!content || streaming) return;
 
@@ -393,6 +404,7 @@ async function send(raw) {
 
   setStreaming(true);
   const reply = startReply();
+  let retryInNewSession = false;
   try {
     const { complete } = await streamChat({
       sessionId,
@@ -408,10 +420,18 @@ async function send(raw) {
   } catch (error) {
     reply.discard();
     unconfirmed = unconfirmed.filter((p) => p !== mine);
-    showNotSent(user, content, error);
+    if (error?.code === 'identity_mismatch' && !retried) {
+      // The stored session is another customer's: the same message, in a session of our own.
+      user.article.remove();
+      startNewSession();
+      retryInNewSession = true;
+    } else {
+      showNotSent(user, content, error);
+    }
   } finally {
     setStreaming(false);
   }
+  if (retryInNewSession) await send(content, { retried: true });
 }
 
 /** Marks the customer's message as not sent, and keeps their words in the box. */
@@ -470,7 +490,7 @@ const live = (() => {
     clearTimeout(timer);
     timer = 0;
     source?.close();
-    source = new EventSource(liveStreamUrl(sessionId));
+    source = new EventSource(liveStreamUrl(sessionId, identityToken));
     // Every (re)connect may have missed messages: fetch history and let the ids dedupe.
     source.onopen = () => {
       delay = 1000;
@@ -490,6 +510,13 @@ const live = (() => {
   return {
     ensureOpen() {
       if (!source || source.readyState === EventSource.CLOSED) connect();
+    },
+    /** Stops listening (the session changed); ensureOpen starts again on the current one. */
+    close() {
+      clearTimeout(timer);
+      timer = 0;
+      source?.close();
+      source = null;
     },
   };
 })();

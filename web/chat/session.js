@@ -38,6 +38,17 @@ export function getSessionId() {
   return id;
 }
 
+/**
+ * A fresh session for this browser, replacing the stored one: used when the stored session's
+ * conversation belongs to someone this tab cannot show it to (a verified customer who was here
+ * before, on a shared computer).
+ */
+export function newSessionId() {
+  const id = newUuid();
+  local.set(SESSION_KEY, id);
+  return id;
+}
+
 /** Optional; set by host sites that know the visitor. Never written from URL parameters. */
 export function getUserIdentifier() {
   const value = local.get(USER_KEY);

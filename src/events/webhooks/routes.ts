@@ -1,6 +1,7 @@
 // /api/webhooks: endpoints, their delivery log, test-fire, replay and secret rotation; and the
 // seed's POST /webhook/inbox/new-message. Every route needs an API key. Routes parse, call one
 // store function and shape the answer; a change that queues deliveries wakes the workers.
+import { parseClientTime } from '../../shared/time.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -31,7 +32,8 @@ export interface WebhookRouteDeps {
 const uuid = z.string().uuid({ message: 'must be a UUID' });
 const endpointId = uuid.meta({ description: 'The webhook endpoint id (a UUID)', example: '6f1d1c9e-3b8a-4f7e-9a51-0c2f4d7e8b10' });
 const idParams = z.object({ id: endpointId });
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d\d-\d\d/.test(s), 'must be an ISO 8601 date-time');
+// A real calendar time (2026-02-30 is refused here as a 400, not passed to SQL to fail as a 500).
+const isoDate = z.string().refine((s) => parseClientTime(s) !== null, 'must be an ISO 8601 date-time (a real calendar date, years 1–9999)');
 const eventTypesField = z
   .array(eventTypeSchema)
   .min(1, 'give at least one event type, or null for all')
@@ -237,7 +239,7 @@ export async function registerWebhookRoutes(appBase: FastifyInstance, deps: Webh
         const r = await replayDelivery(database.db, endpoint, req.body.delivery_id);
         result = { queued: r.queued ? 1 : 0, delivery_id: r.delivery.id };
       } else {
-        result = { queued: await replaySince(database.db, endpoint, req.body.since!), delivery_id: null };
+        result = { queued: await replaySince(database.db, endpoint, parseClientTime(req.body.since!)!), delivery_id: null };
       }
       await announce();
       return reply.status(202).send(result);
