@@ -129,6 +129,12 @@ export async function requireConversation(ex: Executor, id: string, opts: { forU
   return c;
 }
 
+/** 404 unless the conversation exists; reads nothing else (for routes that only need to know). */
+export async function assertConversationExists(ex: Executor, id: string): Promise<void> {
+  const [row] = await rows<{ one: number }>(ex, sql`SELECT 1 AS one FROM chatbot_conversations WHERE conversation_id = ${id}`);
+  if (!row) throw new AppError('conversation_not_found', `Conversation ${id} not found`, 404);
+}
+
 export async function findConversationBySession(ex: Executor, sessionId: string): Promise<ConversationRow | undefined> {
   // No stored session id can hold U+0000 (PostgreSQL text cannot), and callers may pass a raw
   // query value (a list when the key is repeated): such input names no session, rather than

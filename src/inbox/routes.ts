@@ -7,7 +7,7 @@ import { problemResponses } from '../shared/problem-schema.ts';
 import { authenticateApiKey, bearerToken, listAgents, type Principal } from '../auth/index.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { getMessage, listMessages, requireConversation, toApiMessage } from '../conversations/conversation-store.ts';
+import { assertConversationExists, getMessage, listMessages, requireConversation, toApiMessage } from '../conversations/conversation-store.ts';
 import { markRead, postAgentMessage, updateConversation } from '../conversations/triage.ts';
 import { readEvents, retentionFloor } from '../events/event-log.ts';
 import { AppError, unauthorized } from '../shared/errors.ts';
@@ -383,7 +383,7 @@ export async function registerInboxRoutes(appBase: FastifyInstance, deps: InboxD
       const { id } = req.params;
       const { limit, before, after } = req.query;
       if (before && after) throw new AppError('validation_failed', 'use before or after, not both', 400);
-      await requireConversation(database.db, id);
+      await assertConversationExists(database.db, id);
       const anchorId = before ?? after;
       const anchor = anchorId ? await getMessage(database.db, id, anchorId) : undefined;
       if (anchorId && !anchor) throw new AppError('message_not_found', `Message ${anchorId} is not in this conversation`, 404);
