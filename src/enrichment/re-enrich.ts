@@ -107,12 +107,16 @@ export async function enrichAll(database: Database, opts: EnrichAllOptions = {})
   let written = 0;
   // Analyses of all conversations go back in large batches: one UPDATE … FROM per 5,000 rows
   // costs about half as much as one per conversation.
+  // The embedded database runs inside this process's one thread: a long statement blocks every
+  // request (the first start's /ready waited 5 s behind the background pass). Smaller batches
+  // there, and a turn for the event loop after each conversation.
+  const batchSize = database.kind === 'pglite' ? 1_000 : ANALYSIS_BATCH;
   let pending: { message_id: string; analysis: unknown }[] = [];
   let flushing: Promise<void> = Promise.resolve();
   const flush = (all: boolean) => {
-    while (pending.length >= ANALYSIS_BATCH || (all && pending.length > 0)) {
-      const batch = pending.slice(0, ANALYSIS_BATCH);
-      pending = pending.slice(ANALYSIS_BATCH);
+    while (pending.length >= batchSize || (all && pending.length > 0)) {
+      const batch = pending.slice(0, batchSize);
+      pending = pending.slice(batchSize);
       flushing = flushing.then(() => writeAnalyses(database.db, batch as never));
     }
     return flushing;
@@ -154,9 +158,10 @@ export async function enrichAll(database: Database, opts: EnrichAllOptions = {})
           r = await enrichFromInputs(database, conv, raw, enrichOpts);
         }
         if (r.status === 'written') written++;
-        if (pending.length >= ANALYSIS_BATCH) await flush(false);
+        if (pending.length >= batchSize) await flush(false);
       }
       done++;
+      await new Promise((resolve) => setImmediate(resolve));
       opts.onProgress?.(done, total);
     }
   };
