@@ -556,7 +556,7 @@ export interface paths {
         put?: never;
         /**
          * Chat with the assistant (OpenAI Chat Completions compatible)
-         * @description The latest user message in `messages` is the new turn; history comes from the database. With `stream: true` the answer is text/event-stream of chat.completion.chunk frames; a chunk may carry `components` (rendered function results) as soon as the function finishes. Send `Authorization: Bearer <api key>` for staff access, or `identity_token` for a verified customer.
+         * @description The latest user message in `messages` is the new turn; history comes from the database. With `stream: true` the answer is text/event-stream of chat.completion.chunk frames; a chunk may carry `components` (rendered function results) as soon as the function finishes. Send `Authorization: Bearer <api key>` for staff access, or `identity_token` for a verified customer. Without `session_id`, `user_identifier` continues that channel's conversation (the original keying, for channel integrations): it needs an API key or that customer's own identity token.
          */
         post: operations["createChatCompletion"];
         delete?: never;

@@ -225,7 +225,7 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
       summary: 'Chat with the assistant (OpenAI Chat Completions compatible)',
       // Public; an API key (staff) is optional.
       security: [{}, { apiKey: [] }],
-      description: 'The latest user message in `messages` is the new turn; history comes from the database. With `stream: true` the answer is text/event-stream of chat.completion.chunk frames; a chunk may carry `components` (rendered function results) as soon as the function finishes. Send `Authorization: Bearer <api key>` for staff access, or `identity_token` for a verified customer.',
+      description: 'The latest user message in `messages` is the new turn; history comes from the database. With `stream: true` the answer is text/event-stream of chat.completion.chunk frames; a chunk may carry `components` (rendered function results) as soon as the function finishes. Send `Authorization: Bearer <api key>` for staff access, or `identity_token` for a verified customer. Without `session_id`, `user_identifier` continues that channel\'s conversation (the original keying, for channel integrations): it needs an API key or that customer\'s own identity token.',
       body: chatRequest,
       response: { 200: completionResponseDoc, 400: problemResponses[400], 401: problemResponses[401], 403: problem403, 413: problemResponses[413], 429: problemResponses[429], 503: problemResponses[503] },
     },
@@ -235,6 +235,14 @@ export async function registerChatRoutes(appBase: FastifyInstance, deps: ChatDep
     if (text.trim().length === 0) throw new AppError('validation_failed', 'The user message is empty', 400);
     if (text.length > MAX_TURN_CHARS) throw new AppError('message_too_long', `A message may have at most ${MAX_TURN_CHARS} characters`, 400);
     const { access, identity } = await resolveAccess(req, body.identity_token);
+    // Without a session, `user_identifier` picks an existing channel conversation (the original's
+    // keying: an SMS gateway or Messenger bridge speaking for that number). Anyone could otherwise
+    // write into a customer's conversation by knowing their phone: it takes a staff/integration
+    // API key, or the customer's own identity token. The web chat uses its session id.
+    const ownIdentifier = (v: string | undefined) => !!v && normalizeUserIdentifier(v) === normalizeUserIdentifier(body.user_identifier!);
+    if (!body.session_id && body.user_identifier && !access.staff && !(ownIdentifier(access.verified?.phone) || ownIdentifier(access.verified?.email))) {
+      throw new AppError('unauthorized', 'A turn keyed by user_identifier (no session_id) needs an API key (channel integrations) or the customer\'s identity_token; the web chat sends its session_id', 401);
+    }
     let { conversation, sessionId } = await resolveConversation(body, identity);
     // A conversation holding someone's personal data (a verified customer's, or what staff looked
     // up in it) is continued by anyone else without its history: the model gets only the new

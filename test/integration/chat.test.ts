@@ -270,13 +270,18 @@ describe(`chat (${testDbKind})`, () => {
   it('without a session, the original keying reuses an adopted active conversation (phone in any shape)', async () => {
     await t.database.exec(`INSERT INTO chatbot_conversations (conversation_id, user_identifier, platform_type, conversation_started_at, last_message_at)
       VALUES ('55555555-5555-4555-8555-555555555555', '678-555-0199', 'sms', '2024-03-01 09:00:00', '2024-03-01 09:10:00')`);
-    const res = await fetch(`${app.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_identifier: '+1 (678) 555-0199', platform_type: 'sms', messages: [{ role: 'user', content: 'hours in Dallas?' }] }) });
+    // Keyed by identifier (no session): a channel integration, with its API key. Anonymous: 401.
+    const anonymous = await fetch(`${app.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_identifier: '+1 (678) 555-0199', platform_type: 'sms', messages: [{ role: 'user', content: 'hours in Dallas?' }] }) });
+    expect(anonymous.status).toBe(401);
+    const [{ n: stored }] = await t.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM chatbot_messages WHERE conversation_id = '55555555-5555-4555-8555-555555555555'`);
+    expect(stored).toBe(0);
+    const res = await fetch(`${app.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders() }, body: JSON.stringify({ user_identifier: '+1 (678) 555-0199', platform_type: 'sms', messages: [{ role: 'user', content: 'hours in Dallas?' }] }) });
     const body = await res.json();
     expect(body.conversation_id).toBe('55555555-5555-4555-8555-555555555555');
     const lookup = await (await fetch(`${app.baseUrl}/v1/sessions/${encodeURIComponent('(678) 555-0199')}`)).json();
     expect(lookup.conversation_id).toBe('55555555-5555-4555-8555-555555555555');
     // an unrelated identifier gets a conversation of its own, never one derived from the text
-    const other = await (await fetch(`${app.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user_identifier: 'ANN@Example.com', messages: [{ role: 'user', content: 'hours in Dallas?' }] }) })).json();
+    const other = await (await fetch(`${app.baseUrl}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...authHeaders() }, body: JSON.stringify({ user_identifier: 'ANN@Example.com', messages: [{ role: 'user', content: 'hours in Dallas?' }] }) })).json();
     expect(other.conversation_id).not.toBe('55555555-5555-4555-8555-555555555555');
     const [row] = await t.database.query<{ user_identifier: string }>(sql`SELECT user_identifier FROM chatbot_conversations WHERE conversation_id = ${other.conversation_id}`);
     expect(row!.user_identifier).toBe('ann@example.com');

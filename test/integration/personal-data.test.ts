@@ -560,9 +560,9 @@ describe(`personal data (${testDbKind})`, { timeout: 240_000 }, () => {
         for (const sid of [verifiedSession, staffSession]) {
           await probe(`continue ${sid === staffSession ? 'staff' : 'verified'} session${stream ? ' (stream)' : ''}: ${text}`, () => chat({ session_id: sid, stream, messages: [{ role: 'user', content: text }] }), { statuses: [200, 403] });
         }
-        await probe(`continue the demo conversation by phone${stream ? ' (stream)' : ''}: ${text}`, () => chat({ user_identifier: demoByPhone.user_identifier, platform_type: demoByPhone.platform_type, stream, messages: [{ role: 'user', content: text }] }), { statuses: [200, 403], sent: demoByPhone.user_identifier });
+        await probe(`continue the demo conversation by phone${stream ? ' (stream)' : ''}: ${text}`, () => chat({ user_identifier: demoByPhone.user_identifier, platform_type: demoByPhone.platform_type, stream, messages: [{ role: 'user', content: text }] }), { statuses: [401], sent: demoByPhone.user_identifier });
         if (demoByEmail) {
-          await probe(`continue the demo conversation by email${stream ? ' (stream)' : ''}: ${text}`, () => chat({ user_identifier: demoByEmail!.user_identifier, platform_type: demoByEmail!.platform_type, stream, messages: [{ role: 'user', content: text }] }), { statuses: [200, 403], sent: demoByEmail.user_identifier });
+          await probe(`continue the demo conversation by email${stream ? ' (stream)' : ''}: ${text}`, () => chat({ user_identifier: demoByEmail!.user_identifier, platform_type: demoByEmail!.platform_type, stream, messages: [{ role: 'user', content: text }] }), { statuses: [401], sent: demoByEmail.user_identifier });
         }
       }
     }
