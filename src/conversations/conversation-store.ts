@@ -237,10 +237,6 @@ export async function insertMessage(tx: Executor, m: NewMessage): Promise<{ mess
         RETURNING ${messageColumns}`,
   );
   const msg = message!;
-  // The message's words, for search by conversation (migrations/0002_conversation_terms.sql).
-  await tx.execute(sql`INSERT INTO conversation_terms (term, conversation_id)
-    SELECT DISTINCT w.lexeme, ${m.conversationId}::uuid FROM unnest(to_tsvector('simple', ${m.content})) w
-    ON CONFLICT DO NOTHING`);
   const isCustomer = m.role === 'user';
   const isReply = !isCustomer && !m.isInternalNote && m.role === 'assistant';
   const wakes = isCustomer && (before.inbox_status === 'snoozed' || before.inbox_status === 'resolved');

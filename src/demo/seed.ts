@@ -132,7 +132,6 @@ export async function seedDemoData(database: Database, opts: SeedOptions): Promi
   if (existing === 0) await database.exec(bulkLoadIndexes.drop);
 
   const conversationRows: Record<string, unknown>[] = [];
-  const seededIds: string[] = [];
   let messageBuffer: MessageRow[] = [];
   let written = 0;
   const flush = async () => {
@@ -241,7 +240,6 @@ export async function seedDemoData(database: Database, opts: SeedOptions): Promi
     const identifier = platform === 'facebook' || platform === 'facebook_messenger' || platform === 'instagram'
       ? `${platform === 'instagram' ? 'ig' : 'fb'}_${String(rnd.int(1e9, 9e9))}`
       : platform === 'webchat' && rnd.chance(0.4) ? customer.email : customer.phone;
-    seededIds.push(conversationId);
     conversationRows.push({
       conversation_id: conversationId,
       user_identifier: identifier,
@@ -279,12 +277,6 @@ export async function seedDemoData(database: Database, opts: SeedOptions): Promi
   }
   await flush();
   await database.exec(bulkLoadIndexes.create);
-  // The seeded messages' words, for search by conversation (as insertMessage does one by one).
-  await database.query(sql`INSERT INTO conversation_terms (term, conversation_id)
-    SELECT DISTINCT w.lexeme, m.conversation_id
-    FROM chatbot_messages m CROSS JOIN LATERAL unnest(to_tsvector('simple', coalesce(m.message_content, ''))) w
-    WHERE m.conversation_id IN (SELECT x::uuid FROM jsonb_array_elements_text(${JSON.stringify(seededIds)}::jsonb) x)
-    ON CONFLICT DO NOTHING`);
   return {
     conversations: totalConversations,
     messages: written,

@@ -143,6 +143,13 @@ describe(`adopting the production tables (${testDbKind})`, () => {
     expect(missing[0]!.n).toBe(0);
     const [{ n }] = await t.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM conversation_terms`);
     expect(n).toBeGreaterThan(10);
+    // A row written straight into the table afterwards (the original system still writing during
+    // the move) is searchable too: the trigger adds its words.
+    const [conv] = await t.database.query<{ id: string }>(sql`SELECT conversation_id::text AS id FROM chatbot_conversations LIMIT 1`);
+    await t.database.exec(`INSERT INTO chatbot_messages (conversation_id, message_role, message_content) VALUES ('${conv!.id}', 'user', 'Quiero cambiar el otomano xilófono')`);
+    const found = await t.database.query<{ id: string }>(sql`SELECT conversation_id::text AS id FROM conversation_terms WHERE term = 'xilófono'`);
+    expect(found.map((r) => r.id)).toEqual([conv!.id]);
+    await t.database.exec(`DELETE FROM chatbot_messages WHERE message_content = 'Quiero cambiar el otomano xilófono'`);
   });
 
   it('the Drizzle schema and the migrated tables have the same columns', async () => {
