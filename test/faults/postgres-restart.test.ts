@@ -7,12 +7,12 @@
 //
 // It stops the machine's PostgreSQL, so it runs in the fault suite, alone (vitest project
 // `faults`: one file at a time, nothing else running beside it).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminUrl, createEmptyDatabase } from '../helpers/database.ts';
+import { serverProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
 
 const API_KEY = 'outage-test-bootstrap-key-0123456789';
@@ -47,72 +47,34 @@ async function ensurePostgresRunning(): Promise<void> {
   for (let i = 0; i < 60 && !(await postgresUp()); i++) await sleep(500);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 type Outcome = { at: number; status: number; problem: boolean; kind: 'chat' | 'reply' | 'list' | 'ready' } | { at: number; status: 'network'; error: string; kind: string };
 
 describe.skipIf(process.env.TEST_DB !== 'postgres')('PostgreSQL restarted under load (postgres)', () => {
   let empty: Awaited<ReturnType<typeof createEmptyDatabase>>;
   let receiver: Receiver;
-  let child: ChildProcess;
+  let server: ServerProcess;
   let base: string;
-  const logs: string[] = [];
 
   beforeAll(async () => {
     await ensurePostgresRunning();
     empty = await createEmptyDatabase();
     receiver = await startReceiver({ secrets: [SECRET] });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: empty.url!,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DEMO_DATA: 'false',
-        INBOX_API_KEY: API_KEY,
-        WEBHOOK_URL: receiver.url,
-        WEBHOOK_SECRET: SECRET,
-        WEBHOOK_RETRY_SCHEDULE: '0,0.5,1,1,2,2,3,3,5,5',
-        RATE_LIMIT_PER_MINUTE: '100000',
-        LOG_LEVEL: 'warn',
-        TEST_DB: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    server = await serverProcess({
+      DATABASE_URL: empty.url!,
+      INBOX_API_KEY: API_KEY,
+      WEBHOOK_URL: receiver.url,
+      WEBHOOK_SECRET: SECRET,
+      WEBHOOK_RETRY_SCHEDULE: '0,0.5,1,1,2,2,3,3,5,5',
+      RATE_LIMIT_PER_MINUTE: '100000',
     });
-    const keep = (b: Buffer) => {
-      logs.push(b.toString());
-      if (logs.length > 300) logs.shift();
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${logs.join('')}`);
-      if (await fetch(`${base}/ready`).then((r) => r.ok).catch(() => false)) break;
-      if (Date.now() > deadline) throw new Error(`server not ready:\n${logs.join('')}`);
-      await sleep(100);
-    }
+    base = server.base;
+    await server.start();
   }, 120_000);
 
   afterAll(async () => {
     // Whatever happened, leave PostgreSQL running for whatever comes next.
     await ensurePostgresRunning();
-    if (child && child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 3_000).unref() && child.once('exit', r));
-      if (child.exitCode === null) child.kill('SIGKILL');
-    }
+    await server?.stop(3_000);
     await receiver?.close();
     await empty?.drop();
   }, 120_000);
@@ -216,7 +178,8 @@ describe.skipIf(process.env.TEST_DB !== 'postgres')('PostgreSQL restarted under 
     console.log(`outage: stop took ${downFrom - stoppedAt} ms, down ${downUntil - downFrom} ms, recovered ${recoveredAt ? recoveredAt - startedAt : 'never'} ms after start; ${outcomes.length} requests`);
 
     // The server never went away: the same process throughout, no refused connections.
-    expect(child.exitCode, logs.join('')).toBeNull();
+    const child = server.child!;
+    expect(child.exitCode, server.logs.join('')).toBeNull();
     expect(outcomes.filter((o) => o.status === 'network')).toEqual([]);
     expect(recoveredAt, 'writes never succeeded again after PostgreSQL came back').toBeGreaterThan(0);
 

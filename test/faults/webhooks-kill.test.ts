@@ -4,11 +4,10 @@
 // set of webhook-ids the receiver accepted equals the set of committed event ids, every request
 // verified, and at most one delivery per kill arrived twice (the one in flight when it died).
 // PostgreSQL only: the embedded database serves one process, and a killed one cannot hand over.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase, testDbKind } from '../helpers/database.ts';
+import { serverProcess, type ServerProcess } from '../helpers/server-process.ts';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
 
 const API_KEY = 'kill-test-bootstrap-key-0123456789';
@@ -21,87 +20,34 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // The real server process, exactly as `npm start` runs it.
 const entry = process.env.WEBHOOK_KILL_ENTRY ?? 'src/main.ts';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 describe.skipIf(testDbKind !== 'postgres')('webhooks survive SIGKILL (postgres)', () => {
   let empty: Awaited<ReturnType<typeof createEmptyDatabase>>;
   let receiver: Receiver;
-  let port: number;
-  let child: ChildProcess | undefined;
+  let server: ServerProcess;
   let client: pg.Client;
-  const logs: string[] = [];
-
-  async function start(): Promise<void> {
-    const proc = spawn(process.execPath, ['--import', 'tsx', entry], {
-      env: {
-        ...process.env,
-        DATABASE_URL: empty.url!,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DEMO_DATA: 'false',
-        INBOX_API_KEY: API_KEY,
-        WEBHOOK_URL: receiver.url,
-        WEBHOOK_SECRET: SECRET,
-        // Twelve attempts: at 20% random failures a delivery dies only if all fail (0.2^12 per event),
-        // so 10,000 events all arrive; a dead one would be the visible outcome, not a loss.
-        WEBHOOK_RETRY_SCHEDULE: '0,0.2,0.5,1,1,1,1,1,1,1,1,1',
-        WEBHOOK_TIMEOUT_MS: '2000',
-        LOG_LEVEL: 'warn',
-        TEST_DB: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (b: Buffer) => {
-      logs.push(b.toString());
-      if (logs.length > 200) logs.shift();
-    };
-    proc.stdout!.on('data', keep);
-    proc.stderr!.on('data', keep);
-    child = proc;
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}):\n${logs.join('')}`);
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/ready`);
-        if (res.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`server not ready:\n${logs.join('')}`);
-      await sleep(100);
-    }
-  }
-
-  function kill(): Promise<void> {
-    const proc = child!;
-    child = undefined;
-    return new Promise((resolve) => {
-      if (proc.exitCode !== null) return resolve();
-      proc.once('exit', () => resolve());
-      proc.kill('SIGKILL');
-    });
-  }
+  const start = () => server.start();
+  const kill = () => server.kill();
 
   beforeAll(async () => {
     empty = await createEmptyDatabase();
-    port = await freePort();
     receiver = await startReceiver({ secrets: [SECRET], answer: () => (Math.random() < 0.2 ? { status: 500, body: 'random failure' } : { status: 200, body: 'ok' }) });
+    server = await serverProcess({
+      DATABASE_URL: empty.url!,
+      INBOX_API_KEY: API_KEY,
+      WEBHOOK_URL: receiver.url,
+      WEBHOOK_SECRET: SECRET,
+      // Twelve attempts: at 20% random failures a delivery dies only if all fail (0.2^12 per event),
+      // so 10,000 events all arrive; a dead one would be the visible outcome, not a loss.
+      WEBHOOK_RETRY_SCHEDULE: '0,0.2,0.5,1,1,1,1,1,1,1,1,1',
+      WEBHOOK_TIMEOUT_MS: '2000',
+    }, { entry });
     await start();
     client = new pg.Client({ connectionString: empty.url });
     await client.connect();
   }, 120_000);
 
   afterAll(async () => {
-    if (child) await kill();
+    await server?.kill();
     await client?.end().catch(() => {});
     await receiver?.close();
     await empty?.drop();
@@ -128,7 +74,7 @@ describe.skipIf(testDbKind !== 'postgres')('webhooks survive SIGKILL (postgres)'
         const id = conversations[w]!; // one conversation per writer: no waiting on each other's row locks
         const patch = i % 3 === 2;
         try {
-          const res = await fetch(`http://127.0.0.1:${port}/api/conversations/${id}${patch ? '' : '/messages'}`, {
+          const res = await fetch(`${server.base}/api/conversations/${id}${patch ? '' : '/messages'}`, {
             method: patch ? 'PATCH' : 'POST',
             headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
             body: JSON.stringify(patch ? { priority_level: ['low', 'normal', 'high'][i % 3], tags: [`t${i % 5}`] } : { content: `reply ${w}-${i}` }),
@@ -178,7 +124,7 @@ describe.skipIf(testDbKind !== 'postgres')('webhooks survive SIGKILL (postgres)'
       if (Date.now() > deadline) {
         const missing = committed.filter((id) => !have.has(id));
         const states = (await client.query(`SELECT status, count(*)::int AS n FROM webhook_deliveries GROUP BY status`)).rows;
-        throw new Error(`${missing.length} events never accepted (e.g. ${missing.slice(0, 5).join(', ')}); deliveries: ${JSON.stringify(states)}\n${logs.slice(-20).join('')}`);
+        throw new Error(`${missing.length} events never accepted (e.g. ${missing.slice(0, 5).join(', ')}); deliveries: ${JSON.stringify(states)}\n${server.logs.slice(-20).join('')}`);
       }
       await sleep(200);
       committed = await committedIds();

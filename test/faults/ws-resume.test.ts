@@ -9,12 +9,11 @@
 // strictly increasing, no duplicate, no gap.
 // PostgreSQL only: the server is a separate process, so the clients' and the server's event loops
 // do not share a core, and heartbeats and TCP back-pressure behave as they do in production.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyDatabase, testDbKind } from '../helpers/database.ts';
+import { serverProcess, type ServerProcess } from '../helpers/server-process.ts';
 
 const API_KEY = 'ws-resume-bootstrap-key-0123456789';
 const CLIENTS = 100;
@@ -29,17 +28,6 @@ const TAIL_MS = 15_000;
 const HEARTBEAT_MS = 2_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** How a connection subscribes: the frame on open, `?after=` in the URL, or the frame ~250 ms late. */
 type How = 'frame' | 'url' | 'late';
@@ -90,61 +78,9 @@ interface Client {
 
 describe.skipIf(testDbKind !== 'postgres')('WebSocket resume under random drops (postgres)', () => {
   let empty: Awaited<ReturnType<typeof createEmptyDatabase>>;
-  let port: number;
-  let child: ChildProcess | undefined;
+  let server: ServerProcess;
   let db: pg.Client;
-  const logs: string[] = [];
-  const base = () => `http://127.0.0.1:${port}`;
-
-  async function startServer(): Promise<void> {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: {
-        ...process.env,
-        DATABASE_URL: empty.url!,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DEMO_DATA: 'false',
-        INBOX_API_KEY: API_KEY,
-        WS_HEARTBEAT_MS: String(HEARTBEAT_MS),
-        LOG_LEVEL: 'warn',
-        TEST_DB: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (b: Buffer) => {
-      logs.push(b.toString());
-      if (logs.length > 200) logs.shift();
-    };
-    proc.stdout!.on('data', keep);
-    proc.stderr!.on('data', keep);
-    child = proc;
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}):\n${logs.join('')}`);
-      try {
-        const res = await fetch(`${base()}/ready`);
-        if (res.status === 200) return;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) throw new Error(`server not ready:\n${logs.join('')}`);
-      await sleep(100);
-    }
-  }
-
-  async function stopServer(): Promise<void> {
-    const proc = child;
-    child = undefined;
-    if (!proc || proc.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => proc.kill('SIGKILL'), 10_000);
-      proc.once('exit', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      proc.kill('SIGTERM');
-    });
-  }
+  const base = () => server.base;
 
   async function api(path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
     const res = await fetch(`${base()}${path}`, {
@@ -171,14 +107,14 @@ describe.skipIf(testDbKind !== 'postgres')('WebSocket resume under random drops 
 
   beforeAll(async () => {
     empty = await createEmptyDatabase();
-    port = await freePort();
-    await startServer();
+    server = await serverProcess({ DATABASE_URL: empty.url!, INBOX_API_KEY: API_KEY, WS_HEARTBEAT_MS: String(HEARTBEAT_MS) });
+    await server.start();
     db = new pg.Client({ connectionString: empty.url });
     await db.connect();
   }, 120_000);
 
   afterAll(async () => {
-    await stopServer();
+    await server?.stop();
     await db?.end().catch(() => {});
     await empty?.drop();
   });
