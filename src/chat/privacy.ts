@@ -12,21 +12,7 @@ import type { ConversationRow } from '../conversations/conversation-store.ts';
 import type { LoftClient } from '../loft/types.ts';
 import { AppError } from '../shared/errors.ts';
 import { normalizeEmail, normalizePhone } from '../shared/phone.ts';
-import type { Access, ToolName } from './tools/types.ts';
-
-/** The functions whose successful result is a customer's record or orders (or is built from them). */
-export const personalDataFunctions: ToolName[] = [
-  'getCustomerByPhone',
-  'getCustomerByEmail',
-  'getOrdersByCustomer',
-  'getDetailsByOrder',
-  'analyzeCustomerPatterns',
-  'handleOrderConfirmationAndCrossSell',
-  'handleLoyaltyUpgrade',
-  'handleProductRecommendations',
-  'getCustomerJourney',
-  'getCustomerAnalytics',
-];
+import { customerDataTools, type Access } from './tools/types.ts';
 
 /**
  * Whether the conversation holds personal data: it is linked to a verified customer, or one of the
@@ -39,7 +25,7 @@ export async function holdsPersonalData(ex: Executor, conversation: Conversation
     SELECT EXISTS (
       SELECT 1 FROM chatbot_messages
       WHERE conversation_id = ${conversation.conversation_id}
-        AND executed_function_name IN (${sql.join(personalDataFunctions.map((f) => sql`${f}`), sql`, `)})
+        AND executed_function_name IN (${sql.join(customerDataTools.map((f) => sql`${f}`), sql`, `)})
         AND coalesce(function_execution_status, 'success') NOT IN ('error', 'failed', 'failure')
     ) AS found`);
   return row?.found === true;

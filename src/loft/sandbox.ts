@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { schema, type Database } from '../db/index.ts';
 import { normalizeEmail, normalizePhone } from '../shared/phone.ts';
 import { AppError } from '../shared/errors.ts';
+import { bearerToken } from '../auth/index.ts';
 import { createSandboxCatalog, productCategories } from './catalog.ts';
 import { showrooms } from './showrooms.ts';
 import type { Catalog, LoftCustomerEntry, ProductCategory } from './types.ts';
@@ -102,8 +103,7 @@ export async function registerLoftSandbox(app: AnyFastify, opts: LoftSandboxOpti
   const guard = async (req: { headers: Record<string, string | string[] | undefined> }) => {
     const given = req.headers[sandboxTokenHeader];
     if (typeof given === 'string' && given.length === opts.accessToken.length && timingSafeEqual(Buffer.from(given), Buffer.from(opts.accessToken))) return;
-    const auth = req.headers.authorization;
-    const key = typeof auth === 'string' && /^Bearer\s+(\S+)$/i.exec(auth.trim())?.[1];
+    const key = bearerToken(req.headers);
     if (key && opts.isStaffKey && (await opts.isStaffKey(key))) return;
     throw new AppError('unauthorized', 'The sandbox customer and order routes need an API key (Authorization: Bearer <key>)', 401);
   };

@@ -1,6 +1,7 @@
 // Each test file gets its own database: an in-memory PGlite, or a fresh PostgreSQL database
 // test_<random> on the local server (dropped afterwards). TEST_DB picks which (default pglite).
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase, runMigrations, type Database } from '../../src/db/index.ts';
 
@@ -49,4 +50,22 @@ export async function createTestDatabase(opts: { migrate?: boolean } = {}): Prom
       await empty.drop();
     },
   };
+}
+
+/**
+ * Every table of the public schema with its row count and a digest of every row's text: any
+ * insert, update or delete shows. For tests that assert a request stored nothing.
+ */
+export async function tableFingerprint(database: Database): Promise<Record<string, string>> {
+  const tables = await database.query<{ name: string }>(sql`
+    SELECT table_name AS name FROM information_schema.tables
+    WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`);
+  const out: Record<string, string> = {};
+  for (const { name } of tables) {
+    const [row] = await database.query<{ n: number; digest: string | null }>(
+      sql.raw(`SELECT count(*)::int AS n, md5(string_agg(x.r, '|' ORDER BY x.r)) AS digest FROM (SELECT t::text AS r FROM "${name.replace(/"/g, '""')}" t) x`),
+    );
+    out[name] = `${row!.n}:${row!.digest ?? ''}`;
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { createApiKey, revokeApiKey } from '../../src/auth/index.ts';
 import { seedDemoData } from '../../src/demo/index.ts';
 import { TEST_API_KEY, authHeaders, startTestApp, type TestApp } from '../helpers/app.ts';
-import { createTestDatabase, testDbKind, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, tableFingerprint, testDbKind, type TestDatabase } from '../helpers/database.ts';
 
 let t: TestDatabase;
 let app: TestApp;
@@ -21,20 +21,7 @@ let doc: { paths: Record<string, Record<string, { parameters?: { in: string; nam
 
 const httpMethods = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
-/** Every table of the public schema with a digest of its rows: any insert, update or delete shows. */
-async function fingerprint(): Promise<Record<string, string>> {
-  const tables = await t.database.query<{ name: string }>(sql`
-    SELECT table_name AS name FROM information_schema.tables
-    WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`);
-  const out: Record<string, string> = {};
-  for (const { name } of tables) {
-    const [row] = await t.database.query<{ n: number; digest: string | null }>(
-      sql.raw(`SELECT count(*)::int AS n, md5(string_agg(x.r, '|' ORDER BY x.r)) AS digest FROM (SELECT t::text AS r FROM "${name.replace(/"/g, '""')}" t) x`),
-    );
-    out[name] = `${row!.n}:${row!.digest ?? ''}`;
-  }
-  return out;
-}
+const fingerprint = () => tableFingerprint(t.database);
 
 /** The operations to walk: every method of every path under /api and /webhook (and /ws/inbox if documented). */
 function protectedOperations(): { method: string; path: string; url: string; hasBody: boolean }[] {

@@ -25,7 +25,7 @@ import { createAgent, createApiKey } from '../../src/auth/index.ts';
 import { seedDemoData } from '../../src/demo/index.ts';
 import { createEndpoint } from '../../src/events/webhooks/endpoint-store.ts';
 import { TEST_API_KEY, startTestApp, type TestApp } from '../helpers/app.ts';
-import { createTestDatabase, testDbKind, type TestDatabase } from '../helpers/database.ts';
+import { createTestDatabase, tableFingerprint, testDbKind, type TestDatabase } from '../helpers/database.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_125);
 const ONLY = process.env.FUZZ_ONLY ? new RegExp(process.env.FUZZ_ONLY) : undefined;
@@ -889,24 +889,9 @@ let t: TestDatabase;
 let app: TestApp;
 let agentKey: string;
 
-/**
- * Every table of the public schema: its row count and a digest of every row's text. Nothing is
- * excluded: no route updates anything on a read (API keys keep no last-used time; the bootstrap
- * key is not stored), and no background worker runs in the test app.
- */
-async function fingerprint(): Promise<Record<string, string>> {
-  const tables = await t.database.query<{ name: string }>(sql`
-    SELECT table_name AS name FROM information_schema.tables
-    WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`);
-  const out: Record<string, string> = {};
-  for (const { name } of tables) {
-    const [row] = await t.database.query<{ n: number; digest: string | null }>(
-      sql.raw(`SELECT count(*)::int AS n, md5(string_agg(x.r, '|' ORDER BY x.r)) AS digest FROM (SELECT t::text AS r FROM "${name.replace(/"/g, '""')}" t) x`),
-    );
-    out[name] = `${row!.n}:${row!.digest ?? ''}`;
-  }
-  return out;
-}
+// Nothing is excluded from the fingerprint: no route updates anything on a read (API keys keep no
+// last-used time; the bootstrap key is not stored), and no background worker runs in the test app.
+const fingerprint = () => tableFingerprint(t.database);
 
 const changedTables = (a: Record<string, string>, b: Record<string, string>) =>
   [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => a[k] !== b[k]);

@@ -1,6 +1,7 @@
 // Answer writing for the offline model: concise markdown (no HTML, no raw JSON) from the typed
 // tool results of this turn, in English or Spanish. The app renders the components itself, so the
 // text says what matters and offers the next step.
+import { customerDataTools } from '../tools/types.ts';
 import type { Customer, Order, OrderLine, Product, Showroom } from '../../loft/types.ts';
 import type {
   AnalyticsData,
@@ -383,18 +384,7 @@ function writeDirections(data: DirectionsData, ctx: TurnContext, L: L): string {
 
 // ---- failures ----
 
-const loftTools = new Set([
-  'getCustomerByPhone',
-  'getCustomerByEmail',
-  'getOrdersByCustomer',
-  'getDetailsByOrder',
-  'analyzeCustomerPatterns',
-  'handleOrderConfirmationAndCrossSell',
-  'handleLoyaltyUpgrade',
-  'handleProductRecommendations',
-  'getCustomerJourney',
-  'getCustomerAnalytics',
-]);
+const loftTools = new Set<string>(customerDataTools);
 
 function verificationText(L: L): string {
   return L(

@@ -81,4 +81,4 @@ export { verificationMessage } from './access.ts';
 export { loyaltyTiers, loyaltyTierFor, highValueThreshold } from './insights.ts';
 export { inferCategory as inferEscalationCategory, inferPriority as inferEscalationPriority } from './support.ts';
 export type * from './types.ts';
-export { toolNames, componentTypeByTool } from './types.ts';
+export { toolNames, componentTypeByTool, customerDataTools } from './types.ts';

@@ -210,6 +210,24 @@ export const toolNames: ToolName[] = [
   'showDirections',
 ];
 
+/**
+ * The functions that read a customer's record or orders from LOFT (or build their answer from
+ * them): refused to unverified visitors, their results are personal data in a conversation's
+ * history, and when they fail it is LOFT that is down.
+ */
+export const customerDataTools: readonly ToolName[] = [
+  'getCustomerByPhone',
+  'getCustomerByEmail',
+  'getOrdersByCustomer',
+  'getDetailsByOrder',
+  'analyzeCustomerPatterns',
+  'handleOrderConfirmationAndCrossSell',
+  'handleLoyaltyUpgrade',
+  'handleProductRecommendations',
+  'getCustomerJourney',
+  'getCustomerAnalytics',
+];
+
 export type ComponentType =
   | 'customer_card'
   | 'order_list'
