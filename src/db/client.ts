@@ -68,8 +68,14 @@ async function openPostgres(connectionString: string, max: number): Promise<Data
     idleTimeoutMillis: 30_000,
     options: '-c TimeZone=UTC -c max_parallel_workers_per_gather=0',
   });
-  // An idle client losing its server (PostgreSQL restarted) must not crash the process.
+  // A client losing its server (PostgreSQL restarted) must not crash the process. The pool only
+  // listens for errors on idle clients; one checked out between two queries of a transaction
+  // emitted 'error' with no listener and took the process down (seen in the restart fault test).
+  // The query in flight still rejects, and the pool drops the broken client.
   pool.on('error', () => {});
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = drizzlePg({ client: pool, schema });
   const dialect = new PgDialect();
   const statementNames = new Map<string, string>();
